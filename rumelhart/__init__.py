@@ -1,0 +1,32 @@
+"""rumelhart: scikit-learn multilayer perceptrons, from the 1986 paper to PyTorch.
+
+``RumelhartClassifier`` and ``RumelhartRegressor`` are the paper's sigmoid
+networks in NumPy; ``TorchMLPClassifier`` and ``TorchMLPRegressor`` the same
+estimators on PyTorch, imported only when first used so that
+``import rumelhart`` never imports torch.
+"""
+
+from .rumelhart_mlp import RumelhartClassifier, RumelhartRegressor
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "RumelhartClassifier",
+    "RumelhartRegressor",
+    "TorchMLPClassifier",
+    "TorchMLPRegressor",
+]
+
+_TORCH_ESTIMATORS = {"TorchMLPClassifier", "TorchMLPRegressor"}
+
+
+def __getattr__(name):
+    if name in _TORCH_ESTIMATORS:
+        from . import torch_mlp
+
+        return getattr(torch_mlp, name)
+    raise AttributeError(f"module 'rumelhart' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _TORCH_ESTIMATORS)

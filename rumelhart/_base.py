@@ -1,0 +1,560 @@
+"""The estimator base shared by the NumPy and the torch backends.
+
+Data flow: ``fit`` -> parameter check -> ``validate_data`` -> targets encoded
+(classifier or regressor part) -> engine built from plain numbers (backend
+part) -> the epoch loop below -> fitted attributes. The base never looks at
+which backend or task it serves: subclasses provide
+
+* the task part (:class:`MLPClassifierBase`, :class:`MLPRegressorBase`):
+  ``_encode_targets``, ``_output_activation``, ``_score_encoded``, ``_decode``;
+* the backend part: ``_make_engine``, ``_engine_attributes``,
+  ``_learning_rate_param``.
+
+An engine offers ``prepare(X, Y, sample_weight)``, ``run_epoch(data,
+batch_size, shuffle, on_batch)``, ``predict(X)``, ``get_params()``,
+``set_params()``, ``reset_optimizer()`` and ``seed(seed)``.
+"""
+
+import time
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from .exceptions import DivergenceError, TrainingInterruptedWarning
+
+_FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def _seed_from(random_state):
+    """An integer seed from ``random_state``, leaving global generators alone."""
+    if random_state is None:
+        return int(np.random.SeedSequence().generate_state(1)[0])
+    if isinstance(random_state, Integral):
+        return int(random_state)
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(np.iinfo(np.int32).max))
+    raise ValueError(
+        "random_state must be None, an int or a numpy RandomState, "
+        f"got {random_state!r}."
+    )
+
+
+def _check_hidden_layer_sizes(hidden_layer_sizes):
+    sizes = (
+        (hidden_layer_sizes,)
+        if isinstance(hidden_layer_sizes, Integral)
+        else tuple(hidden_layer_sizes)
+    )
+    for size in sizes:
+        if not isinstance(size, Integral) or isinstance(size, bool) or size < 1:
+            raise ValueError(
+                "hidden_layer_sizes must hold positive integers (units per hidden "
+                f"layer), got {hidden_layer_sizes!r}."
+            )
+    return tuple(int(s) for s in sizes)
+
+
+class BaseMLP(BaseEstimator, metaclass=ABCMeta):
+    """Training loop, validation and fitted state common to every estimator."""
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "shuffle": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+    }
+
+    #: Name of the learning-rate parameter, for error messages.
+    _learning_rate_param = "lr"
+
+    # -- backend part -----------------------------------------------------
+    @abstractmethod
+    def _make_engine(self, layer_sizes, output_activation, dtype, seed):
+        """A new, initialised engine."""
+
+    @abstractmethod
+    def _engine_attributes(self, engine):
+        """Fitted attributes read off a trained engine (dict)."""
+
+    # -- task part --------------------------------------------------------
+    @abstractmethod
+    def _encode_targets(self, y, reset, classes=None, sample_weight=None):
+        """Encoded targets ``Y`` (2-D) and the attributes that decode them."""
+
+    @abstractmethod
+    def _output_activation(self, n_outputs):
+        """Activation of the output units."""
+
+    @abstractmethod
+    def _score_encoded(self, outputs, Y, sample_weight):
+        """Validation score of network outputs against encoded targets."""
+
+    # -- public API -------------------------------------------------------
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training inputs. float32 input is trained in float32.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample; an integer weight is the same as
+            repeating the row.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _fit(self, X, y, sample_weight, *, incremental, classes=None):
+        # A failed call leaves the estimator as it was: work on local state,
+        # and undo what validate_data writes if anything below raises.
+        saved_state = self.__dict__.copy()
+        try:
+            self._fit_transactional(X, y, sample_weight, incremental, classes)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved_state)
+            raise
+        return self
+
+    def _fit_transactional(self, X, y, sample_weight, incremental, classes):
+        self._validate_params()
+        hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
+        continuing = (incremental or self.warm_start) and hasattr(self, "_engine")
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=not continuing,
+            dtype=_FLOAT_DTYPES,
+            multi_output=self._accepts_multi_output,
+            y_numeric=not isinstance(self, ClassifierMixin),
+        )
+        if continuing:
+            X = X.astype(self._engine.dtype, copy=False)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+            if not sample_weight.sum() > 0:
+                raise ValueError(
+                    "sample_weight must have a positive sum; all weights are zero."
+                )
+        Y, target_attrs = self._encode_targets(
+            y, reset=not continuing, classes=classes, sample_weight=sample_weight
+        )
+        Y = Y.astype(X.dtype, copy=False)
+
+        seed = _seed_from(self.random_state)
+        if continuing:
+            engine = self._engine.copy()
+            if not incremental:
+                engine.reset_optimizer()
+            # partial_fit shuffles differently at every call, reproducibly.
+            engine.seed(seed + self.n_iter_ if incremental else seed)
+            history = {
+                "loss_curve_": list(self.loss_curve_),
+                "validation_scores_": (
+                    None
+                    if self.validation_scores_ is None
+                    else list(self.validation_scores_)
+                ),
+                "best_loss_": self.best_loss_,
+                "best_validation_score_": self.best_validation_score_,
+                "n_iter_": self.n_iter_,
+            }
+        else:
+            layer_sizes = (X.shape[1], *hidden, Y.shape[1])
+            engine = self._make_engine(
+                layer_sizes, self._output_activation(Y.shape[1]), X.dtype, seed
+            )
+            history = {
+                "loss_curve_": [],
+                "validation_scores_": None,
+                "best_loss_": np.inf,
+                "best_validation_score_": None,
+                "n_iter_": 0,
+            }
+
+        early_stopping = self.early_stopping and not incremental
+        X_val = Y_val = sw_val = None
+        if early_stopping:
+            X, X_val, Y, Y_val, sample_weight, sw_val = self._split_validation(
+                X, Y, sample_weight, seed
+            )
+            history["validation_scores_"] = []
+            history["best_validation_score_"] = -np.inf
+
+        max_iter = 1 if incremental else self.max_iter
+        self._train(
+            engine, X, Y, sample_weight, X_val, Y_val, sw_val, max_iter, history
+        )
+
+        for name, value in {**target_attrs, **history}.items():
+            setattr(self, name, value)
+        self.n_outputs_ = Y.shape[1]
+        self._engine = engine
+        for name, value in self._engine_attributes(engine).items():
+            setattr(self, name, value)
+
+    def _split_validation(self, X, Y, sample_weight, seed):
+        stratify = Y.argmax(axis=1) if self._stratify_validation(Y) else None
+        arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
+        parts = train_test_split(
+            *arrays,
+            test_size=self.validation_fraction,
+            random_state=seed % (2**32),
+            stratify=stratify,
+        )
+        if len(parts[1]) < 2 or len(parts[0]) < 1:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} leaves "
+                f"{len(parts[0])} training and {len(parts[1])} validation samples "
+                f"out of {len(X)}; early_stopping needs at least 1 and 2."
+            )
+        X_train, X_val, Y_train, Y_val = parts[:4]
+        sw_train, sw_val = (None, None) if sample_weight is None else parts[4:]
+        return X_train, X_val, Y_train, Y_val, sw_train, sw_val
+
+    def _train(self, engine, X, Y, sw, X_val, Y_val, sw_val, max_iter, history):
+        """The epoch loop: convergence, early stopping, divergence, Ctrl-C."""
+        data = engine.prepare(X, Y, sw)
+        batch_size = X.shape[0] if self.batch_size is None else self.batch_size
+        early_stopping = X_val is not None
+        best_params = None
+        no_improvement = 0
+        converged = False
+        for _ in range(max_iter):
+            started = time.perf_counter()
+            try:
+                loss = engine.run_epoch(data, batch_size, self.shuffle)
+            except KeyboardInterrupt:
+                warnings.warn(
+                    f"Training interrupted after {history['n_iter_']} epochs; "
+                    "keeping the weights reached so far.",
+                    TrainingInterruptedWarning,
+                    stacklevel=4,
+                )
+                break
+            if not np.isfinite(loss):
+                if early_stopping and best_params is not None:
+                    warnings.warn(
+                        f"Training diverged at epoch {history['n_iter_'] + 1} "
+                        f"(loss={loss}); keeping the best weights found before. "
+                        f"Lower {self._learning_rate_param}.",
+                        ConvergenceWarning,
+                        stacklevel=4,
+                    )
+                    break
+                name = self._learning_rate_param
+                raise DivergenceError(
+                    f"Training diverged at epoch {history['n_iter_'] + 1}: the loss "
+                    f"became {loss}. The learning rate {name}="
+                    f"{getattr(self, name)!r} is likely too large; try a smaller "
+                    f"{name}."
+                )
+            history["n_iter_"] += 1
+            history["loss_curve_"].append(loss)
+            message = f"Epoch {history['n_iter_']}: loss={loss:.6g}"
+            if early_stopping:
+                score = self._score_encoded(engine.predict(X_val), Y_val, sw_val)
+                history["validation_scores_"].append(score)
+                message += f", validation score={score:.6g}"
+                improved = score > history["best_validation_score_"] + self.tol
+                if score > history["best_validation_score_"]:
+                    history["best_validation_score_"] = score
+                    best_params = engine.get_params()
+            else:
+                improved = loss < history["best_loss_"] - self.tol
+            history["best_loss_"] = min(history["best_loss_"], loss)
+            if self.verbose:
+                print(f"{message}, {time.perf_counter() - started:.3f}s")
+            no_improvement = 0 if improved else no_improvement + 1
+            if no_improvement >= self.n_iter_no_change:
+                converged = True
+                if self.verbose:
+                    print(
+                        f"No improvement above tol={self.tol} for "
+                        f"{self.n_iter_no_change} epochs; stopping."
+                    )
+                break
+        else:
+            if max_iter > 1 and not converged:
+                warnings.warn(
+                    f"Stopped at max_iter={max_iter} epochs before the loss "
+                    "converged; raise max_iter or adjust the learning rate.",
+                    ConvergenceWarning,
+                    stacklevel=4,
+                )
+        if best_params is not None:
+            engine.set_params(best_params)
+
+    # -- prediction -------------------------------------------------------
+    def _forward(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)
+        return self._engine.predict(X.astype(self._engine.dtype, copy=False))
+
+
+class MLPClassifierBase(ClassifierMixin, BaseMLP):
+    """Label encoding, probabilities and predictions of the classifiers.
+
+    Two classes use one output unit; K > 2 classes use K units, softmax with
+    ``loss="log_loss"`` or independent logistic units with the paper's
+    ``loss="squared_error"`` (their outputs normalised to probabilities).
+    """
+
+    _accepts_multi_output = False
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch on ``(X, y)``, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training inputs.
+        y : array-like of shape (n_samples,)
+            Labels.
+        classes : array-like of shape (n_classes,), default=None
+            Every label that can occur; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        if not hasattr(self, "_engine") and classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: "
+                "the list of every label the classifier will see."
+            )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def _encode_targets(self, y, reset, classes=None, sample_weight=None):
+        check_classification_targets(y)
+        if reset:
+            known = np.unique(y) if classes is None else np.unique(classes)
+            if len(known) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes; "
+                    f"got only one class: {known.tolist()!r}."
+                )
+        else:
+            known = self.classes_
+        unseen = np.setdiff1d(np.unique(y), known)
+        if len(unseen):
+            raise ValueError(
+                f"y contains labels not seen before: {unseen.tolist()!r}; "
+                f"expected labels from classes_={known.tolist()!r}."
+            )
+        codes = np.searchsorted(known, y)
+        if len(known) == 2:
+            Y = (codes == 1).reshape(-1, 1).astype(np.float64)
+        else:
+            Y = np.zeros((len(y), len(known)))
+            Y[np.arange(len(y)), codes] = 1.0
+        return Y, {"classes_": known}
+
+    def _output_activation(self, n_outputs):
+        if self.loss == "log_loss" and n_outputs > 1:
+            return "softmax"
+        return "logistic"
+
+    def _stratify_validation(self, Y):
+        counts = np.bincount(Y.argmax(axis=1)) if Y.shape[1] > 1 else None
+        if counts is None:
+            counts = np.bincount(Y[:, 0].astype(int))
+        return counts.min() >= 2
+
+    @staticmethod
+    def _labels(outputs):
+        if outputs.shape[1] == 1:
+            return (outputs[:, 0] > 0.5).astype(int)
+        return outputs.argmax(axis=1)
+
+    def _score_encoded(self, outputs, Y, sample_weight):
+        return accuracy_score(
+            self._labels(Y), self._labels(outputs), sample_weight=sample_weight
+        )
+
+    def _probabilities(self, outputs):
+        tiny = np.finfo(outputs.dtype).eps
+        if outputs.shape[1] == 1:
+            p = np.clip(outputs[:, 0], tiny, 1 - tiny)
+            return np.column_stack([1 - p, p])
+        proba = np.clip(outputs, tiny, None)
+        proba /= proba.sum(axis=1, keepdims=True)
+        return proba
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities in ``classes_`` order, strictly inside (0, 1),
+            each row summing to 1.
+        """
+        return self._probabilities(self._forward(X))
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities in ``classes_`` order.
+        """
+        return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Most probable class of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        labels = self._labels(self._forward(X))
+        return self.classes_[labels]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        return tags
+
+
+class MLPRegressorBase(RegressorMixin, BaseMLP):
+    """Target scaling and predictions of the regressors.
+
+    With ``scale_target=True`` each target column is standardised before
+    training and the predictions mapped back, so that the default learning
+    rate works whatever the units of ``y``.
+    """
+
+    _accepts_multi_output = True
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch on ``(X, y)``, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training inputs.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def _encode_targets(self, y, reset, classes=None, sample_weight=None):
+        Y = np.asarray(y, dtype=np.float64)
+        ndim = Y.ndim
+        Y = Y.reshape(len(Y), -1)
+        if reset:
+            if self.scale_target:
+                mean = np.average(Y, axis=0, weights=sample_weight)
+                scale = np.sqrt(
+                    np.average((Y - mean) ** 2, axis=0, weights=sample_weight)
+                )
+                scale[scale < 10 * np.finfo(np.float64).eps * np.abs(mean) + 1e-300] = (
+                    1.0
+                )
+            else:
+                mean, scale = np.zeros(Y.shape[1]), np.ones(Y.shape[1])
+            attrs = {"_y_mean": mean, "_y_scale": scale, "_y_ndim": ndim}
+        else:
+            if Y.shape[1] != len(self._y_mean):
+                raise ValueError(
+                    f"y has {Y.shape[1]} outputs but the regressor was fitted "
+                    f"with {len(self._y_mean)}."
+                )
+            mean, scale = self._y_mean, self._y_scale
+            attrs = {}
+        return (Y - mean) / scale, attrs
+
+    def _output_activation(self, n_outputs):
+        return "identity"
+
+    def _stratify_validation(self, Y):
+        return False
+
+    def _score_encoded(self, outputs, Y, sample_weight):
+        # R2 per output is unchanged by the affine target scaling.
+        return r2_score(Y, outputs, sample_weight=sample_weight)
+
+    def predict(self, X):
+        """Predicted targets.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, in the shape of the ``y`` seen in ``fit``.
+        """
+        outputs = self._forward(X)
+        y = outputs * self._y_scale.astype(outputs.dtype) + self._y_mean.astype(
+            outputs.dtype
+        )
+        return y[:, 0] if self._y_ndim == 1 else y
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.target_tags.multi_output = True
+        return tags

@@ -1,0 +1,279 @@
+"""RumelhartClassifier and RumelhartRegressor: the 1986 network in NumPy."""
+
+from numbers import Real
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._base import BaseMLP, MLPClassifierBase, MLPRegressorBase
+from ._numpy_engine import NumpyMLP
+
+_RUMELHART_CONSTRAINTS = {
+    **BaseMLP._parameter_constraints,
+    "eps": [Interval(Real, 0, None, closed="neither")],
+    "alpha": [Interval(Real, 0, 1, closed="left")],
+    "weight_decay": [Interval(Real, 0, 1, closed="left")],
+    "init_range": [Interval(Real, 0, None, closed="left")],
+    "reduction": [StrOptions({"mean", "sum"})],
+}
+
+_COMMON_PARAMETERS_DOC = """
+    eps : float, default={eps}
+        Learning rate ε of eq. 9.
+    alpha : float, default=0.9
+        Momentum α of eq. 9: the fraction of the previous change of each
+        weight added to the current one. ``0 <= alpha < 1``.
+    weight_decay : float, default=0.0
+        Fraction by which every weight (biases included) shrinks after each
+        change, as in the paper's family-trees experiment (0.002 there).
+    init_range : float, default=0.3
+        Initial weights and biases are drawn uniformly from
+        ``[-init_range, init_range]``.
+    reduction : {{"mean", "sum"}}, default="mean"
+        How the errors of a batch's samples make the error whose gradient is
+        followed. ``"mean"`` (weighted mean) keeps ``eps`` independent of the
+        number of samples; ``"sum"`` is the paper's E, summed over cases, so
+        its ε and α reproduce its experiments literally.
+    batch_size : int or None, default=None
+        Samples per change of the weights. ``None`` accumulates the gradient
+        over the whole sweep, as the paper does.
+    shuffle : bool, default=True
+        Whether to visit the samples in a new random order every epoch
+        (only matters for mini-batches).
+    max_iter : int, default={max_iter}
+        Maximum number of epochs (sweeps through the data).
+    tol : float, default=1e-4
+        Minimum improvement of the loss (or of the validation score with
+        ``early_stopping``) that counts as progress.
+    n_iter_no_change : int, default=10
+        Training stops after this many epochs without progress.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (stratified for
+        classifiers), stop when its score stops improving and restore the
+        weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Share of the training data held out with ``early_stopping``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds a local generator for the initial weights, shuffling and the
+        validation split, anew in every ``fit``; the global generators are
+        never used.
+    verbose : int, default=0
+        Print one line per epoch when positive.
+    warm_start : bool, default=False
+        Continue from the previous solution in ``fit`` instead of starting
+        from new random weights.
+"""
+
+_ATTRIBUTES_DOC = """
+    coefs_ : list of ndarray
+        ``coefs_[i]`` has shape (units of layer i, units of layer i + 1).
+    intercepts_ : list of ndarray
+        Biases of layer i + 1.
+    loss_curve_ : list of float
+        Training loss of every epoch, measured during the epoch.
+    best_loss_ : float
+        Smallest training loss reached.
+    validation_scores_ : list of float or None
+        Validation score of every epoch with ``early_stopping``.
+    best_validation_score_ : float or None
+        Best validation score with ``early_stopping``.
+    n_iter_ : int
+        Number of epochs trained.
+    n_features_in_ : int
+        Number of input features.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features, when ``X`` had string column names.
+    n_outputs_ : int
+        Number of output units.
+"""
+
+
+class _NumpyBackend:
+    """Builds the NumPy engine from the estimator's parameters."""
+
+    _learning_rate_param = "eps"
+
+    def _make_engine(self, layer_sizes, output_activation, dtype, seed):
+        return NumpyMLP(
+            layer_sizes,
+            output_activation=output_activation,
+            loss=getattr(self, "loss", "squared_error"),
+            lr=self.eps,
+            momentum=self.alpha,
+            seed=seed,
+            weight_decay=self.weight_decay,
+            reduction=self.reduction,
+            init_range=self.init_range,
+            dtype=dtype,
+        )
+
+    def _engine_attributes(self, engine):
+        return {"coefs_": engine.coefs, "intercepts_": engine.intercepts}
+
+
+class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
+    __doc__ = (
+        """Multilayer perceptron classifier of Rumelhart, Hinton & Williams (1986).
+
+    Logistic (sigmoid) units trained by backpropagation with the paper's
+    momentum update ``Δw(t) = -ε ∂E/∂w + α Δw(t-1)`` (eq. 9), in NumPy.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Units of each hidden layer; ``()`` gives a network without hidden
+        layer (logistic regression).
+    loss : {"log_loss", "squared_error"}, default="log_loss"
+        ``"squared_error"`` is the paper's E with logistic output units;
+        ``"log_loss"`` is the cross-entropy with logistic (2 classes) or
+        softmax output units, which trains faster and more accurately on
+        real data (see the user guide).
+"""
+        + _COMMON_PARAMETERS_DOC.format(eps=0.5, max_iter=1000)
+        + """
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labels.
+"""
+        + _ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    RumelhartRegressor : The same network for regression.
+    TorchMLPClassifier : The same estimator on PyTorch.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from rumelhart import RumelhartClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = RumelhartClassifier(hidden_layer_sizes=(8,), random_state=0)
+    >>> clf.fit(X, y).score(X, y) > 0.9
+    True
+    """
+    )
+
+    _parameter_constraints = {
+        **_RUMELHART_CONSTRAINTS,
+        "loss": [StrOptions({"log_loss", "squared_error"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        loss="log_loss",
+        eps=0.5,
+        alpha=0.9,
+        weight_decay=0.0,
+        init_range=0.3,
+        reduction="mean",
+        batch_size=None,
+        shuffle=True,
+        max_iter=1000,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.loss = loss
+        self.eps = eps
+        self.alpha = alpha
+        self.weight_decay = weight_decay
+        self.init_range = init_range
+        self.reduction = reduction
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+
+class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
+    __doc__ = (
+        """Multilayer perceptron regressor of Rumelhart, Hinton & Williams (1986).
+
+    Logistic hidden units, linear output units and the squared error, trained
+    by backpropagation with the paper's momentum update (eq. 9), in NumPy.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Units of each hidden layer; ``()`` gives a linear model.
+    scale_target : bool, default=True
+        Standardise each target column for training and map the predictions
+        back, so that the default ``eps`` suits targets of any scale.
+        ``loss_curve_`` is then measured on the standardised targets.
+"""
+        + _COMMON_PARAMETERS_DOC.format(eps=0.05, max_iter=1000)
+        + """
+    Attributes
+    ----------
+"""
+        + _ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    RumelhartClassifier : The same network for classification.
+    TorchMLPRegressor : The same estimator on PyTorch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rumelhart import RumelhartRegressor
+    >>> X = np.linspace(0, 1, 20).reshape(-1, 1)
+    >>> reg = RumelhartRegressor(hidden_layer_sizes=(), random_state=0)
+    >>> float(reg.fit(X, 2 * X.ravel()).predict([[5.0]])[0]) # doctest: +ELLIPSIS
+    10.0...
+    """
+    )
+
+    _parameter_constraints = {**_RUMELHART_CONSTRAINTS, "scale_target": ["boolean"]}
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        scale_target=True,
+        eps=0.05,
+        alpha=0.9,
+        weight_decay=0.0,
+        init_range=0.3,
+        reduction="mean",
+        batch_size=None,
+        shuffle=True,
+        max_iter=1000,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.scale_target = scale_target
+        self.eps = eps
+        self.alpha = alpha
+        self.weight_decay = weight_decay
+        self.init_range = init_range
+        self.reduction = reduction
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
