@@ -12,7 +12,8 @@ which backend or task it serves: subclasses provide
 
 An engine offers ``prepare(X, Y, sample_weight)``, ``run_epoch(data,
 batch_size, shuffle, on_batch)``, ``predict(X)``, ``get_params()``,
-``set_params()``, ``reset_optimizer()`` and ``seed(seed)``.
+``set_params()``, ``reset_optimizer()``, ``seed(seed)``, ``copy()``,
+``start_fit(n_samples, batch_size, max_epochs)`` and ``end_fit()``.
 """
 
 import time
@@ -205,18 +206,16 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             }
 
         early_stopping = self.early_stopping and not incremental
-        X_val = Y_val = sw_val = None
+        validation = None
         if early_stopping:
-            X, X_val, Y, Y_val, sample_weight, sw_val = self._split_validation(
+            X, Y, sample_weight, validation = self._split_validation(
                 X, Y, sample_weight, seed
             )
             history["validation_scores_"] = []
             history["best_validation_score_"] = -np.inf
 
         max_iter = 1 if incremental else self.max_iter
-        self._train(
-            engine, X, Y, sample_weight, X_val, Y_val, sw_val, max_iter, history
-        )
+        self._train(engine, X, Y, sample_weight, validation, max_iter, history)
 
         for name, value in {**target_attrs, **history}.items():
             setattr(self, name, value)
@@ -242,13 +241,26 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             )
         X_train, X_val, Y_train, Y_val = parts[:4]
         sw_train, sw_val = (None, None) if sample_weight is None else parts[4:]
-        return X_train, X_val, Y_train, Y_val, sw_train, sw_val
+        return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
 
-    def _train(self, engine, X, Y, sw, X_val, Y_val, sw_val, max_iter, history):
-        """The epoch loop: convergence, early stopping, divergence, Ctrl-C."""
+    def _train(self, engine, X, Y, sw, validation, max_iter, history):
+        """Set up the engine for one fit and run the epochs."""
         data = engine.prepare(X, Y, sw)
-        batch_size = X.shape[0] if self.batch_size is None else self.batch_size
-        early_stopping = X_val is not None
+        n_samples = X.shape[0]
+        batch_size = n_samples if self.batch_size is None else self.batch_size
+        batch_size = min(batch_size, n_samples)
+        engine.start_fit(n_samples, batch_size, max_iter)
+        try:
+            self._epochs(engine, data, batch_size, validation, max_iter, history)
+        finally:
+            engine.end_fit()
+
+    def _epochs(self, engine, data, batch_size, validation, max_iter, history):
+        """The epoch loop: convergence, early stopping, divergence, Ctrl-C.
+
+        ``validation`` is ``(X_val, Y_val, sample_weight_val)`` or None.
+        """
+        early_stopping = validation is not None
         best_params = None
         no_improvement = 0
         converged = False
@@ -261,17 +273,17 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                     f"Training interrupted after {history['n_iter_']} epochs; "
                     "keeping the weights reached so far.",
                     TrainingInterruptedWarning,
-                    stacklevel=4,
+                    stacklevel=6,
                 )
                 break
-            if not np.isfinite(loss):
+            if not (np.isfinite(loss) and engine.params_finite()):
                 if early_stopping and best_params is not None:
                     warnings.warn(
                         f"Training diverged at epoch {history['n_iter_'] + 1} "
                         f"(loss={loss}); keeping the best weights found before. "
                         f"Lower {self._learning_rate_param}.",
                         ConvergenceWarning,
-                        stacklevel=4,
+                        stacklevel=6,
                     )
                     break
                 name = self._learning_rate_param
@@ -285,6 +297,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             history["loss_curve_"].append(loss)
             message = f"Epoch {history['n_iter_']}: loss={loss:.6g}"
             if early_stopping:
+                X_val, Y_val, sw_val = validation
                 score = self._score_encoded(engine.predict(X_val), Y_val, sw_val)
                 history["validation_scores_"].append(score)
                 message += f", validation score={score:.6g}"
@@ -312,7 +325,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                     f"Stopped at max_iter={max_iter} epochs before the loss "
                     "converged; raise max_iter or adjust the learning rate.",
                     ConvergenceWarning,
-                    stacklevel=4,
+                    stacklevel=6,
                 )
         if best_params is not None:
             engine.set_params(best_params)

@@ -91,6 +91,12 @@ class NumpyMLP:
         """An independent copy, to train without touching this engine."""
         return copy.deepcopy(self)
 
+    def start_fit(self, n_samples, batch_size, max_epochs):
+        """Nothing to set up: the NumPy engine has no schedule of its own."""
+
+    def end_fit(self):
+        """Nothing to tear down."""
+
     def reset_optimizer(self):
         """Forget the previous change of eq. 9."""
         self.optimizer.reset()
@@ -275,6 +281,10 @@ class NumpyMLP:
         if self.reduction == "mean":
             return total / total_weight if total_weight > 0 else 0.0
         return total
+
+    def params_finite(self):
+        """Whether every weight is finite (a diverged step can overflow them)."""
+        return all(np.isfinite(p).all() for p in self.optimizer.params)
 
     def get_params(self):
         """Copies of the weights, the velocities of eq. 9 included."""

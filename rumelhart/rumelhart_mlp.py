@@ -44,8 +44,11 @@ _COMMON_PARAMETERS_DOC = """
     tol : float, default=1e-4
         Minimum improvement of the loss (or of the validation score with
         ``early_stopping``) that counts as progress.
-    n_iter_no_change : int, default=10
-        Training stops after this many epochs without progress.
+    n_iter_no_change : int, default=30
+        Training stops after this many epochs without progress. Full-batch
+        descent with momentum oscillates, and its loss can stay above its
+        best for tens of sweeps before going lower: hence more than the 10
+        epochs that suit mini-batch optimizers.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data (stratified for
         classifiers), stop when its score stops improving and restore the
@@ -172,7 +175,7 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         shuffle=True,
         max_iter=1000,
         tol=1e-4,
-        n_iter_no_change=10,
+        n_iter_no_change=30,
         early_stopping=False,
         validation_fraction=0.1,
         random_state=None,
@@ -253,7 +256,7 @@ class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
         shuffle=True,
         max_iter=1000,
         tol=1e-4,
-        n_iter_no_change=10,
+        n_iter_no_change=30,
         early_stopping=False,
         validation_fraction=0.1,
         random_state=None,

@@ -1,0 +1,375 @@
+"""TorchMLPClassifier and TorchMLPRegressor: the estimator contract on PyTorch.
+
+Importing this module imports torch; ``rumelhart`` imports it only when one of
+its estimators is first used.
+"""
+
+import copy
+from numbers import Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._base import BaseMLP, MLPClassifierBase, MLPRegressorBase
+from ._torch_engine import ACTIVATIONS, TorchMLP, build_mlp, nn, resolve_device, torch
+
+_TORCH_CONSTRAINTS = {
+    **BaseMLP._parameter_constraints,
+    "batch_size": [Interval(Real, 1, None, closed="left"), None],
+    "activation": [StrOptions(set(ACTIVATIONS))],
+    "optimizer": [StrOptions({"sgd", "adam", "adamw"})],
+    "lr": [Interval(Real, 0, None, closed="neither")],
+    "momentum": [Interval(Real, 0, 1, closed="left")],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "lr_schedule": [StrOptions({"constant", "onecycle", "cosine"})],
+    "device": [str, torch.device],
+    "dtype": [StrOptions({"float32", "float64"}), type, np.dtype, None],
+    "module": [nn.Module, callable, None],
+}
+
+_PARAMETERS_DOC = """
+    activation : {{"relu", "sigmoid", "logistic", "tanh", "identity", "gelu"}}, \
+default="relu"
+        Activation of the hidden layers of the built-in network.
+    optimizer : {{"adam", "adamw", "sgd"}}, default="adam"
+        ``"sgd"`` with ``momentum`` is eq. 9 of Rumelhart et al. (1986).
+    lr : float, default=1e-3
+        Learning rate (peak rate with ``lr_schedule="onecycle"``).
+    momentum : float, default=0.9
+        Momentum of ``"sgd"``; ignored by the Adam optimizers.
+    weight_decay : float, default=0.0
+        The optimizer's weight decay (L2 penalty for sgd and adam, decoupled
+        for adamw).
+    lr_schedule : {{"constant", "onecycle", "cosine"}}, default="constant"
+        Learning-rate schedule over the batches of one ``fit``.
+    batch_size : int or None, default=200
+        Samples per optimizer step (capped at n_samples); ``None`` is full
+        batch.
+    shuffle : bool, default=True
+        Whether to shuffle the samples every epoch.
+    max_iter : int, default=200
+        Maximum number of epochs.
+    tol : float, default=1e-4
+        Minimum improvement of the loss (or validation score) that counts.
+    n_iter_no_change : int, default=10
+        Training stops after this many epochs without progress.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (stratified for
+        classifiers), stop when its score stops improving and restore the
+        weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Share of the training data held out with ``early_stopping``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights (under a forked torch RNG, so the global
+        torch state is left as it was) and a local ``torch.Generator`` for
+        shuffling, anew in every ``fit``.
+    verbose : int, default=0
+        Print one line per epoch when positive.
+    warm_start : bool, default=False
+        Continue from the previous solution in ``fit``.
+    device : str or torch.device, default="auto"
+        ``"auto"`` (CUDA, then MPS, then CPU), ``"cpu"``, ``"cuda"``,
+        ``"cuda:1"``, ``"mps"``. Data are moved there once per ``fit``.
+    dtype : {{"float32", "float64"}} or None, default=None
+        Floating point type of weights and computations; ``None`` follows
+        the input (float32 stays float32, everything else is float64).
+    module : torch.nn.Module, class or callable, default=None
+        A network to train instead of the built-in MLP. An instance is
+        deep-copied at every ``fit``; a class or callable is called as
+        ``module(n_features, n_outputs)`` under the seeded generator. It must
+        map (n, n_features) to raw outputs (n, n_outputs); the output
+        activation is applied by the estimator.
+"""
+
+_ATTRIBUTES_DOC = """
+    coefs_ : list of ndarray
+        Weights of the built-in network, ``coefs_[i]`` of shape
+        (units of layer i, units of layer i + 1); absent with ``module``.
+    intercepts_ : list of ndarray
+        Biases of the built-in network; absent with ``module``.
+    module_ : torch.nn.Module
+        The trained network.
+    device_ : str
+        The device it was trained on.
+    loss_curve_ : list of float
+        Training loss of every epoch.
+    best_loss_ : float
+        Smallest training loss reached.
+    validation_scores_ : list of float or None
+        Validation score of every epoch with ``early_stopping``.
+    best_validation_score_ : float or None
+        Best validation score with ``early_stopping``.
+    n_iter_ : int
+        Number of epochs trained.
+    n_features_in_ : int
+        Number of input features.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features, when ``X`` had string column names.
+    n_outputs_ : int
+        Number of output units.
+"""
+
+
+class _TorchBackend:
+    """Builds the torch engine from the estimator's parameters."""
+
+    _learning_rate_param = "lr"
+
+    def _make_engine(self, layer_sizes, output_activation, dtype, seed):
+        device = resolve_device(self.device)
+        if self.dtype is not None:
+            dtype = np.dtype(self.dtype)
+        if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}.")
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            module = self._build_module(layer_sizes)
+        self._check_module(module, layer_sizes)
+        return TorchMLP(
+            module,
+            output_activation=output_activation,
+            loss=getattr(self, "loss", "squared_error"),
+            optimizer=self.optimizer,
+            lr=self.lr,
+            momentum=self.momentum,
+            weight_decay=self.weight_decay,
+            lr_schedule=self.lr_schedule,
+            device=device,
+            dtype=dtype,
+            seed=seed,
+        )
+
+    def _build_module(self, layer_sizes):
+        if self.module is None:
+            return build_mlp(layer_sizes, self.activation)
+        if isinstance(self.module, nn.Module):
+            return copy.deepcopy(self.module)
+        module = self.module(layer_sizes[0], layer_sizes[-1])
+        if not isinstance(module, nn.Module):
+            raise TypeError(
+                "module must be a torch.nn.Module, or a class or callable that "
+                f"returns one; {self.module!r} returned {type(module).__name__}."
+            )
+        return module
+
+    @staticmethod
+    def _check_module(module, layer_sizes):
+        n_features, n_outputs = layer_sizes[0], layer_sizes[-1]
+        param = next(module.parameters(), None)
+        dtype = torch.float32 if param is None else param.dtype
+        try:
+            with torch.no_grad():
+                out = module(torch.zeros(2, n_features, dtype=dtype))
+        except Exception as exc:
+            raise ValueError(
+                f"module failed on a batch of shape (2, {n_features}) "
+                f"(n_samples, n_features): {exc}"
+            ) from exc
+        if tuple(out.shape) != (2, n_outputs):
+            raise ValueError(
+                f"module must map (n_samples, {n_features}) to (n_samples, "
+                f"{n_outputs}) raw outputs; it returned shape {tuple(out.shape)}."
+            )
+
+    def _engine_attributes(self, engine):
+        attrs = {"device_": str(engine.device)}
+        if self.module is None:
+            layers = engine.linear_layers()
+            attrs["coefs_"] = [
+                layer.weight.detach().cpu().numpy().T.copy() for layer in layers
+            ]
+            attrs["intercepts_"] = [
+                layer.bias.detach().cpu().numpy().copy() for layer in layers
+            ]
+        return attrs
+
+    @property
+    def module_(self):
+        """The trained ``torch.nn.Module``."""
+        if not hasattr(self, "_engine"):
+            raise AttributeError("module_ exists after fit.")
+        return self._engine.module
+
+
+class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
+    __doc__ = (
+        """Multilayer perceptron classifier on PyTorch, CPU or GPU.
+
+    The estimator contract of :class:`RumelhartClassifier` (labels of any
+    type, ``predict_proba``, ``sample_weight``, ``partial_fit``, pickling)
+    with any activation, optimizer and schedule, or a custom module.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Units of each hidden layer of the built-in network.
+    loss : {"log_loss", "squared_error"}, default="log_loss"
+        Cross-entropy (softmax or logistic outputs) or the paper's squared
+        error on logistic outputs.
+"""
+        + _PARAMETERS_DOC
+        + """
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labels.
+"""
+        + _ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    RumelhartClassifier : The paper's network in NumPy.
+    TorchMLPRegressor : The torch estimator for regression.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from rumelhart import TorchMLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = TorchMLPClassifier(lr=0.01, device="cpu", random_state=0)
+    >>> clf.fit(X, y).score(X, y) > 0.9
+    True
+    """
+    )
+
+    _parameter_constraints = {
+        **_TORCH_CONSTRAINTS,
+        "loss": [StrOptions({"log_loss", "squared_error"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        loss="log_loss",
+        activation="relu",
+        optimizer="adam",
+        lr=1e-3,
+        momentum=0.9,
+        weight_decay=0.0,
+        lr_schedule="constant",
+        batch_size=200,
+        shuffle=True,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        device="auto",
+        dtype=None,
+        module=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.loss = loss
+        self.activation = activation
+        self.optimizer = optimizer
+        self.lr = lr
+        self.momentum = momentum
+        self.weight_decay = weight_decay
+        self.lr_schedule = lr_schedule
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.device = device
+        self.dtype = dtype
+        self.module = module
+
+
+class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
+    __doc__ = (
+        """Multilayer perceptron regressor on PyTorch, CPU or GPU.
+
+    Linear outputs and the squared error; the estimator contract of
+    :class:`RumelhartRegressor` (multi-output ``y``, ``sample_weight``,
+    ``partial_fit``, pickling) with any activation, optimizer and schedule,
+    or a custom module.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Units of each hidden layer of the built-in network.
+    scale_target : bool, default=True
+        Standardise each target column for training and map predictions
+        back; ``loss_curve_`` is then measured on the standardised targets.
+"""
+        + _PARAMETERS_DOC
+        + """
+    Attributes
+    ----------
+"""
+        + _ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    RumelhartRegressor : The paper's network in NumPy.
+    TorchMLPClassifier : The torch estimator for classification.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from rumelhart import TorchMLPRegressor
+    >>> X, y = make_regression(n_samples=200, n_features=5, random_state=0)
+    >>> reg = TorchMLPRegressor(lr=0.01, device="cpu", random_state=0)
+    >>> reg.fit(X, y).score(X, y) > 0.9
+    True
+    """
+    )
+
+    _parameter_constraints = {**_TORCH_CONSTRAINTS, "scale_target": ["boolean"]}
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        scale_target=True,
+        activation="relu",
+        optimizer="adam",
+        lr=1e-3,
+        momentum=0.9,
+        weight_decay=0.0,
+        lr_schedule="constant",
+        batch_size=200,
+        shuffle=True,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        device="auto",
+        dtype=None,
+        module=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.scale_target = scale_target
+        self.activation = activation
+        self.optimizer = optimizer
+        self.lr = lr
+        self.momentum = momentum
+        self.weight_decay = weight_decay
+        self.lr_schedule = lr_schedule
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.device = device
+        self.dtype = dtype
+        self.module = module

@@ -1,0 +1,230 @@
+"""The estimator contract, for all four estimators."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import make_blobs, make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+
+from .conftest import CLASSIFIERS, ESTIMATORS, REGRESSORS
+
+
+def fast(cls, **params):
+    """An estimator set up to train quickly on small problems."""
+    if cls.__name__.startswith("Torch"):
+        defaults = dict(lr=0.01, max_iter=100, device="cpu", random_state=0)
+    else:
+        defaults = dict(max_iter=300, random_state=0)
+    defaults.update(params)
+    return cls(hidden_layer_sizes=(16,), **defaults)
+
+
+@pytest.fixture
+def blobs():
+    X, y = make_blobs(n_samples=120, centers=3, n_features=4, random_state=0)
+    return X, y
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+@pytest.mark.parametrize(
+    "labels",
+    [np.array(["cat", "dog", "emu"]), np.array([3, -1, 7]), np.array([False, True])],
+    ids=["strings", "ints", "bools"],
+)
+def test_labels_of_any_type(cls, labels):
+    X, codes = make_blobs(
+        n_samples=90, centers=len(labels), n_features=3, random_state=1
+    )
+    y = labels[codes]
+    clf = fast(cls).fit(X, y)
+    assert list(clf.classes_) == sorted(labels.tolist())
+    pred = clf.predict(X)
+    assert pred.dtype == y.dtype
+    assert set(pred) <= set(labels)
+    assert np.mean(pred == y) > 0.9
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+@pytest.mark.parametrize("loss", ["log_loss", "squared_error"])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_probabilities(cls, loss, n_classes):
+    X, y = make_blobs(n_samples=90, centers=n_classes, n_features=3, random_state=2)
+    # Far away points saturate the output units: probabilities must stay in (0, 1).
+    X_far = np.vstack([X, 1e4 * X[:3]])
+    clf = fast(cls, loss=loss).fit(X, y)
+    proba = clf.predict_proba(X_far)
+    assert proba.shape == (len(X_far), n_classes)
+    assert np.all(proba > 0)
+    assert np.all(proba < 1)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+    np.testing.assert_allclose(np.exp(clf.predict_log_proba(X_far)), proba, rtol=1e-6)
+    np.testing.assert_array_equal(
+        clf.classes_[proba.argmax(axis=1)], clf.predict(X_far)
+    )
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_multi_output_regression(cls):
+    X, Y = make_regression(
+        n_samples=150, n_features=5, n_targets=3, noise=1, random_state=0
+    )
+    reg = fast(cls).fit(X, Y)
+    assert reg.predict(X).shape == (150, 3)
+    assert reg.n_outputs_ == 3
+    assert reg.score(X, Y) > 0.9
+    reg1 = fast(cls).fit(X, Y[:, 0])
+    assert reg1.predict(X).shape == (150,)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_is_preserved(cls, dtype):
+    X, y = make_classification(n_samples=60, n_features=5, random_state=0)
+    X = X.astype(dtype)
+    est = fast(cls, max_iter=5)
+    with pytest.warns(ConvergenceWarning):
+        est.fit(X, y)
+    if hasattr(est, "coefs_"):
+        assert all(w.dtype == dtype for w in est.coefs_ + est.intercepts_)
+    out = est.predict_proba(X) if hasattr(est, "predict_proba") else est.predict(X)
+    assert out.dtype == dtype
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_pandas_feature_names(cls):
+    pd = pytest.importorskip("pandas")
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    est = fast(cls, max_iter=20).fit(frame, y)
+    assert list(est.feature_names_in_) == ["a", "b", "c", "d"]
+    with pytest.raises(ValueError, match="feature names"):
+        est.predict(frame[["b", "a", "c", "d"]])
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_sparse_input_is_refused_clearly(cls):
+    sp = pytest.importorskip("scipy.sparse")
+    X, y = make_classification(n_samples=30, n_features=4, random_state=0)
+    with pytest.raises(TypeError, match=r"[Ss]parse"):
+        fast(cls).fit(sp.csr_matrix(X), y)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_pickle_round_trip_and_clone(cls, blobs):
+    X, y = blobs
+    est = fast(cls, max_iter=30).fit(X, y)
+    restored = pickle.loads(pickle.dumps(est))
+    method = "predict_proba" if hasattr(est, "predict_proba") else "predict"
+    np.testing.assert_array_equal(getattr(est, method)(X), getattr(restored, method)(X))
+    fresh = clone(est)
+    assert fresh.get_params() == est.get_params() or cls.__name__.startswith("Torch")
+    with pytest.raises(NotFittedError):
+        fresh.predict(X)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_random_state_reproducible_and_global_state_untouched(cls, blobs):
+    X, y = blobs
+    np_state = np.random.get_state()[1].copy()
+    torch = pytest.importorskip("torch")
+    torch_state = torch.get_rng_state().clone()
+    a = fast(cls, random_state=3, max_iter=20, batch_size=16).fit(X, y)
+    b = fast(cls, random_state=3, max_iter=20, batch_size=16).fit(X, y)
+    c = fast(cls, random_state=4, max_iter=20, batch_size=16).fit(X, y)
+    assert a.loss_curve_ == b.loss_curve_
+    assert a.loss_curve_ != c.loss_curve_
+    np.testing.assert_array_equal(np.random.get_state()[1], np_state)
+    assert torch.equal(torch.get_rng_state(), torch_state)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_sample_weight_equals_repeated_rows(cls):
+    X, y = make_classification(
+        n_samples=40, n_features=3, n_redundant=0, random_state=0
+    )
+    weights = np.arange(40) % 3  # 0, 1, 2: drop, keep, repeat
+    X_rep, y_rep = np.repeat(X, weights, axis=0), np.repeat(y, weights)
+    params = dict(batch_size=None, max_iter=25, tol=0, dtype="float64")
+    if not cls.__name__.startswith("Torch"):
+        params.pop("dtype")
+    with pytest.warns(ConvergenceWarning):
+        weighted = fast(cls, **params).fit(X, y, sample_weight=weights)
+    with pytest.warns(ConvergenceWarning):
+        repeated = fast(cls, **params).fit(X_rep, y_rep)
+    np.testing.assert_allclose(weighted.loss_curve_, repeated.loss_curve_, rtol=1e-9)
+    np.testing.assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-9)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_failed_refit_leaves_estimator_unchanged(cls, blobs):
+    X, y = blobs
+    est = fast(cls, max_iter=20).fit(X, y)
+    before = {k: v for k, v in vars(est).items()}
+    prediction = est.predict(X)
+    with pytest.raises(ValueError, match="NaN"):
+        est.fit(np.full((5, 7), np.nan), np.arange(5))
+    assert est.n_features_in_ == X.shape[1]
+    assert vars(est).keys() == before.keys()
+    np.testing.assert_array_equal(est.predict(X), prediction)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_divergence_is_reported_and_names_the_learning_rate(cls, blobs):
+    from rumelhart.exceptions import DivergenceError
+
+    X, y = blobs
+    name = "lr" if cls.__name__.startswith("Torch") else "eps"
+    params = {name: 1e300}
+    if name == "lr":
+        params["optimizer"] = "sgd"
+    # Without hidden layer the first step scales the (huge) inputs by the
+    # huge rate: the weights overflow, whatever the output units saturate to.
+    est = fast(cls, **params).set_params(hidden_layer_sizes=())
+    with pytest.raises(DivergenceError, match=name):
+        est.fit(X * 1e10, y)
+    assert not hasattr(est, "n_iter_")
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_warm_start_continues_and_partial_fit_adds_one_epoch(cls, blobs):
+    X, y = blobs
+    est = fast(cls, max_iter=5, warm_start=True, tol=0)
+    with pytest.warns(ConvergenceWarning):
+        est.fit(X, y)
+    first = [w.copy() for w in est.coefs_]
+    with pytest.warns(ConvergenceWarning):
+        est.fit(X, y)
+    assert est.n_iter_ == 10
+    assert len(est.loss_curve_) == 10
+    assert est.loss_curve_[-1] < est.loss_curve_[0]
+    assert not np.allclose(first[0], est.coefs_[0])
+    kwargs = {"classes": np.unique(y)} if hasattr(est, "classes_") else {}
+    inc = fast(cls)
+    for _ in range(3):
+        inc.partial_fit(X, y, **kwargs)
+    assert inc.n_iter_ == 3
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_partial_fit_needs_classes_first(cls, blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match="classes"):
+        fast(cls).partial_fit(X, y)
+    clf = fast(cls).partial_fit(X[y < 2], y[y < 2], classes=[0, 1, 2])
+    assert list(clf.classes_) == [0, 1, 2]
+    with pytest.raises(ValueError, match="not seen"):
+        clf.partial_fit(X, y + 5)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_early_stopping_restores_best_weights(cls):
+    X, y = make_classification(n_samples=300, n_features=10, flip_y=0.2, random_state=0)
+    est = fast(cls, early_stopping=True, n_iter_no_change=5, max_iter=200, tol=0)
+    est.fit(X, y)
+    scores = est.validation_scores_
+    assert len(scores) == est.n_iter_
+    assert est.best_validation_score_ == max(scores)
+    # The restored weights score the best epoch's value on the same split.
+    assert np.argmax(scores) < len(scores) - 1 or len(scores) == 200
