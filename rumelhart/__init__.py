@@ -6,6 +6,8 @@ estimators on PyTorch, imported only when first used so that
 ``import rumelhart`` never imports torch.
 """
 
+from . import callbacks, datasets
+from .lr_finder import find_learning_rate
 from .rumelhart_mlp import RumelhartClassifier, RumelhartRegressor
 
 __version__ = "0.1.0"
@@ -15,6 +17,9 @@ __all__ = [
     "RumelhartRegressor",
     "TorchMLPClassifier",
     "TorchMLPRegressor",
+    "callbacks",
+    "datasets",
+    "find_learning_rate",
 ]
 
 _TORCH_ESTIMATORS = {"TorchMLPClassifier", "TorchMLPRegressor"}

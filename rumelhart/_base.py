@@ -16,6 +16,7 @@ batch_size, shuffle, on_batch)``, ``predict(X)``, ``get_params()``,
 ``start_fit(n_samples, batch_size, max_epochs)`` and ``end_fit()``.
 """
 
+import copy
 import time
 import warnings
 from abc import ABCMeta, abstractmethod
@@ -26,7 +27,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -34,6 +36,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .callbacks import Callback, StopTraining
 from .exceptions import DivergenceError, TrainingInterruptedWarning
 
 _FLOAT_DTYPES = (np.float64, np.float32)
@@ -68,6 +71,20 @@ def _check_hidden_layer_sizes(hidden_layer_sizes):
     return tuple(int(s) for s in sizes)
 
 
+def _copy_callbacks(callbacks):
+    """Fresh copies of the ``callbacks`` parameter, checked; fit never mutates it."""
+    if callbacks is None:
+        return []
+    callbacks = list(callbacks) if isinstance(callbacks, list | tuple) else [callbacks]
+    for callback in callbacks:
+        if not isinstance(callback, Callback):
+            raise TypeError(
+                "callbacks must be rumelhart.callbacks.Callback instances; got "
+                f"{type(callback).__name__}."
+            )
+    return copy.deepcopy(callbacks)
+
+
 class BaseMLP(BaseEstimator, metaclass=ABCMeta):
     """Training loop, validation and fitted state common to every estimator."""
 
@@ -86,6 +103,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
+        "callbacks": [list, tuple, Callback, None],
     }
 
     #: Name of the learning-rate parameter, for error messages.
@@ -112,6 +130,14 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
     @abstractmethod
     def _score_encoded(self, outputs, Y, sample_weight):
         """Validation score of network outputs against encoded targets."""
+
+    def _weigh_classes(self, y, sample_weight, dtype, incremental):
+        """Sample weights with the class weights folded in (classifiers)."""
+        return sample_weight
+
+    def _stratify_labels(self, Y):
+        """Labels to stratify the validation split by, or None."""
+        return None
 
     # -- public API -------------------------------------------------------
     def fit(self, X, y, sample_weight=None):
@@ -169,6 +195,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 raise ValueError(
                     "sample_weight must have a positive sum; all weights are zero."
                 )
+        sample_weight = self._weigh_classes(y, sample_weight, X.dtype, incremental)
         Y, target_attrs = self._encode_targets(
             y, reset=not continuing, classes=classes, sample_weight=sample_weight
         )
@@ -191,7 +218,10 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 "best_loss_": self.best_loss_,
                 "best_validation_score_": self.best_validation_score_,
                 "n_iter_": self.n_iter_,
+                "n_steps_": self.n_steps_,
+                "epochs": list(self.history_["epochs"]),
             }
+            callbacks = copy.deepcopy(self.callbacks_)
         else:
             layer_sizes = (X.shape[1], *hidden, Y.shape[1])
             engine = self._make_engine(
@@ -203,7 +233,10 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 "best_loss_": np.inf,
                 "best_validation_score_": None,
                 "n_iter_": 0,
+                "n_steps_": 0,
+                "epochs": [],
             }
+            callbacks = _copy_callbacks(self.callbacks)
 
         early_stopping = self.early_stopping and not incremental
         validation = None
@@ -215,17 +248,25 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             history["best_validation_score_"] = -np.inf
 
         max_iter = 1 if incremental else self.max_iter
-        self._train(engine, X, Y, sample_weight, validation, max_iter, history)
+        self._train(
+            engine, X, Y, sample_weight, validation, max_iter, history, callbacks
+        )
 
+        records = {"epochs": history.pop("epochs")}
+        for callback in callbacks:
+            if callback.records() is not None:
+                records[callback.key] = callback.records()
         for name, value in {**target_attrs, **history}.items():
             setattr(self, name, value)
+        self.history_ = records
+        self.callbacks_ = callbacks
         self.n_outputs_ = Y.shape[1]
         self._engine = engine
         for name, value in self._engine_attributes(engine).items():
             setattr(self, name, value)
 
     def _split_validation(self, X, Y, sample_weight, seed):
-        stratify = Y.argmax(axis=1) if self._stratify_validation(Y) else None
+        stratify = self._stratify_labels(Y)
         arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
         parts = train_test_split(
             *arrays,
@@ -243,64 +284,101 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         sw_train, sw_val = (None, None) if sample_weight is None else parts[4:]
         return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
 
-    def _train(self, engine, X, Y, sw, validation, max_iter, history):
+    def _train(self, engine, X, Y, sw, validation, max_iter, history, callbacks):
         """Set up the engine for one fit and run the epochs."""
         data = engine.prepare(X, Y, sw)
         n_samples = X.shape[0]
         batch_size = n_samples if self.batch_size is None else self.batch_size
-        batch_size = min(batch_size, n_samples)
+        batch_size = min(int(batch_size), n_samples)
         engine.start_fit(n_samples, batch_size, max_iter)
+        for callback in callbacks:
+            callback.on_fit_begin(self, engine, data)
         try:
-            self._epochs(engine, data, batch_size, validation, max_iter, history)
+            self._epochs(
+                engine, data, batch_size, validation, max_iter, history, callbacks
+            )
         finally:
             engine.end_fit()
+        for callback in callbacks:
+            callback.on_fit_end(self, engine)
+        if not engine.params_finite():  # a callback stopped a diverging run
+            raise self._divergence_error(history["n_iter_"] + 1, "non-finite")
 
-    def _epochs(self, engine, data, batch_size, validation, max_iter, history):
+    def _batch_hook(self, engine, history, callbacks):
+        """The engine's per-batch hook, or None when no callback listens."""
+        listeners = sorted(
+            (c for c in callbacks if type(c).on_batch_end is not Callback.on_batch_end),
+            key=lambda c: c.order,
+        )
+        if not listeners:
+            return None
+
+        def on_batch(batch_loss, batch_weight):
+            history["n_steps_"] += 1
+            for callback in listeners:
+                callback.on_batch_end(
+                    self, engine, history["n_steps_"], batch_loss, batch_weight
+                )
+
+        return on_batch
+
+    def _divergence_error(self, epoch, loss):
+        name = self._learning_rate_param
+        return DivergenceError(
+            f"Training diverged at epoch {epoch}: the loss became {loss}. The "
+            f"learning rate {name}={getattr(self, name)!r} is likely too large; "
+            f"try a smaller {name}."
+        )
+
+    def _epochs(self, engine, data, batch_size, validation, max_iter, history, cbs):
         """The epoch loop: convergence, early stopping, divergence, Ctrl-C.
 
         ``validation`` is ``(X_val, Y_val, sample_weight_val)`` or None.
         """
+        on_batch = self._batch_hook(engine, history, cbs)
+        steps_per_epoch = -(-data[0].shape[0] // batch_size)
         early_stopping = validation is not None
         best_params = None
         no_improvement = 0
-        converged = False
+        stopped = False
         for _ in range(max_iter):
+            epoch = history["n_iter_"] + 1
             started = time.perf_counter()
             try:
-                loss = engine.run_epoch(data, batch_size, self.shuffle)
+                for callback in cbs:
+                    callback.on_epoch_begin(self, engine, epoch)
+                loss = engine.run_epoch(data, batch_size, self.shuffle, on_batch)
             except KeyboardInterrupt:
                 warnings.warn(
-                    f"Training interrupted after {history['n_iter_']} epochs; "
-                    "keeping the weights reached so far.",
+                    f"Training interrupted during epoch {epoch}; keeping the "
+                    "weights reached so far.",
                     TrainingInterruptedWarning,
                     stacklevel=6,
                 )
                 break
+            except StopTraining:
+                break
             if not (np.isfinite(loss) and engine.params_finite()):
                 if early_stopping and best_params is not None:
                     warnings.warn(
-                        f"Training diverged at epoch {history['n_iter_'] + 1} "
-                        f"(loss={loss}); keeping the best weights found before. "
-                        f"Lower {self._learning_rate_param}.",
+                        f"Training diverged at epoch {epoch} (loss={loss}); keeping "
+                        "the best weights found before. Lower "
+                        f"{self._learning_rate_param}.",
                         ConvergenceWarning,
                         stacklevel=6,
                     )
                     break
-                name = self._learning_rate_param
-                raise DivergenceError(
-                    f"Training diverged at epoch {history['n_iter_'] + 1}: the loss "
-                    f"became {loss}. The learning rate {name}="
-                    f"{getattr(self, name)!r} is likely too large; try a smaller "
-                    f"{name}."
-                )
-            history["n_iter_"] += 1
+                raise self._divergence_error(epoch, loss)
+            if on_batch is None:
+                history["n_steps_"] += steps_per_epoch
+            history["n_iter_"] = epoch
             history["loss_curve_"].append(loss)
-            message = f"Epoch {history['n_iter_']}: loss={loss:.6g}"
+            logs = {"epoch": epoch, "loss": loss}
             if early_stopping:
                 X_val, Y_val, sw_val = validation
                 score = self._score_encoded(engine.predict(X_val), Y_val, sw_val)
                 history["validation_scores_"].append(score)
-                message += f", validation score={score:.6g}"
+                logs["validation_score"] = score
                 improved = score > history["best_validation_score_"] + self.tol
                 if score > history["best_validation_score_"]:
                     history["best_validation_score_"] = score
@@ -308,11 +386,25 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             else:
                 improved = loss < history["best_loss_"] - self.tol
             history["best_loss_"] = min(history["best_loss_"], loss)
+            logs["time"] = time.perf_counter() - started
+            history["epochs"].append(logs)
             if self.verbose:
-                print(f"{message}, {time.perf_counter() - started:.3f}s")
+                print(
+                    ", ".join(
+                        f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"
+                        for k, v in logs.items()
+                    )
+                )
+            try:
+                requests = [c.on_epoch_end(self, engine, epoch, logs) for c in cbs]
+            except StopTraining:
+                requests = [True]
+            if any(requests):
+                stopped = True
+                break
             no_improvement = 0 if improved else no_improvement + 1
             if no_improvement >= self.n_iter_no_change:
-                converged = True
+                stopped = True
                 if self.verbose:
                     print(
                         f"No improvement above tol={self.tol} for "
@@ -320,7 +412,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                     )
                 break
         else:
-            if max_iter > 1 and not converged:
+            if max_iter > 1 and not stopped:
                 warnings.warn(
                     f"Stopped at max_iter={max_iter} epochs before the loss "
                     "converged; raise max_iter or adjust the learning rate.",
@@ -346,6 +438,10 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
     """
 
     _accepts_multi_output = False
+    _parameter_constraints = {
+        **BaseMLP._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch on ``(X, y)``, continuing from the current weights.
@@ -403,11 +499,30 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
             return "softmax"
         return "logistic"
 
-    def _stratify_validation(self, Y):
-        counts = np.bincount(Y.argmax(axis=1)) if Y.shape[1] > 1 else None
-        if counts is None:
-            counts = np.bincount(Y[:, 0].astype(int))
-        return counts.min() >= 2
+    def _stratify_labels(self, Y):
+        codes = Y[:, 0].astype(int) if Y.shape[1] == 1 else Y.argmax(axis=1)
+        return codes if np.bincount(codes).min() >= 2 else None
+
+    def _weigh_classes(self, y, sample_weight, dtype, incremental):
+        if self.class_weight is None:
+            return sample_weight
+        if isinstance(self.class_weight, str) and incremental:
+            raise ValueError(
+                "class_weight='balanced' needs the whole training set and is not "
+                "supported by partial_fit; pass a dict of class weights instead."
+            )
+        if isinstance(self.class_weight, dict):
+            present = set(np.unique(y).tolist())
+            unknown = set(self.class_weight) - present
+            if unknown and not incremental:  # a chunk may lack some classes
+                raise ValueError(
+                    f"class_weight names labels that are not in y: {sorted(unknown)!r}."
+                )
+            class_weight = {k: v for k, v in self.class_weight.items() if k in present}
+        else:
+            class_weight = self.class_weight
+        weights = compute_sample_weight(class_weight, y).astype(dtype)
+        return weights if sample_weight is None else weights * sample_weight
 
     @staticmethod
     def _labels(outputs):
@@ -539,9 +654,6 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
 
     def _output_activation(self, n_outputs):
         return "identity"
-
-    def _stratify_validation(self, Y):
-        return False
 
     def _score_encoded(self, outputs, Y, sample_weight):
         # R2 per output is unchanged by the affine target scaling.

@@ -64,6 +64,11 @@ _COMMON_PARAMETERS_DOC = """
     warm_start : bool, default=False
         Continue from the previous solution in ``fit`` instead of starting
         from new random weights.
+    callbacks : list of Callback, default=None
+        Hooks around epochs and batches (:mod:`rumelhart.callbacks`):
+        recorders of loss, activations, gradients and weights, early
+        stopping, schedules, a progress bar. ``fit`` trains with copies
+        (``callbacks_``); their records land in ``history_``.
 """
 
 _ATTRIBUTES_DOC = """
@@ -87,6 +92,14 @@ _ATTRIBUTES_DOC = """
         Names of the features, when ``X`` had string column names.
     n_outputs_ : int
         Number of output units.
+    history_ : dict of list
+        ``history_["epochs"]``: one dict per epoch (epoch, loss, validation
+        score, seconds); plus the records of each callback under its key.
+        Each list converts to a ``pandas.DataFrame``.
+    callbacks_ : list of Callback
+        The callbacks as trained with.
+    n_steps_ : int
+        Number of weight changes made.
 """
 
 
@@ -130,6 +143,9 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         ``"log_loss"`` is the cross-entropy with logistic (2 classes) or
         softmax output units, which trains faster and more accurately on
         real data (see the user guide).
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``;
+        ``"balanced"`` weighs classes inversely to their frequency.
 """
         + _COMMON_PARAMETERS_DOC.format(eps=0.5, max_iter=1000)
         + """
@@ -157,6 +173,7 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
     )
 
     _parameter_constraints = {
+        **MLPClassifierBase._parameter_constraints,
         **_RUMELHART_CONSTRAINTS,
         "loss": [StrOptions({"log_loss", "squared_error"})],
     }
@@ -166,6 +183,7 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         hidden_layer_sizes=(100,),
         *,
         loss="log_loss",
+        class_weight=None,
         eps=0.5,
         alpha=0.9,
         weight_decay=0.0,
@@ -181,9 +199,11 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         random_state=None,
         verbose=0,
         warm_start=False,
+        callbacks=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.loss = loss
+        self.class_weight = class_weight
         self.eps = eps
         self.alpha = alpha
         self.weight_decay = weight_decay
@@ -199,6 +219,7 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.callbacks = callbacks
 
 
 class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
@@ -262,6 +283,7 @@ class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
         random_state=None,
         verbose=0,
         warm_start=False,
+        callbacks=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.scale_target = scale_target
@@ -280,3 +302,4 @@ class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.callbacks = callbacks

@@ -79,6 +79,11 @@ default="relu"
         ``module(n_features, n_outputs)`` under the seeded generator. It must
         map (n, n_features) to raw outputs (n, n_outputs); the output
         activation is applied by the estimator.
+    callbacks : list of Callback, default=None
+        Hooks around epochs and batches (:mod:`rumelhart.callbacks`):
+        recorders of loss, activations, gradients and weights, early
+        stopping, schedules, a progress bar. ``fit`` trains with copies
+        (``callbacks_``); their records land in ``history_``.
 """
 
 _ATTRIBUTES_DOC = """
@@ -107,6 +112,14 @@ _ATTRIBUTES_DOC = """
         Names of the features, when ``X`` had string column names.
     n_outputs_ : int
         Number of output units.
+    history_ : dict of list
+        ``history_["epochs"]``: one dict per epoch (epoch, loss, validation
+        score, seconds); plus the records of each callback under its key.
+        Each list converts to a ``pandas.DataFrame``.
+    callbacks_ : list of Callback
+        The callbacks as trained with.
+    n_steps_ : int
+        Number of weight changes made.
 """
 
 
@@ -206,6 +219,9 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
     loss : {"log_loss", "squared_error"}, default="log_loss"
         Cross-entropy (softmax or logistic outputs) or the paper's squared
         error on logistic outputs.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``;
+        ``"balanced"`` weighs classes inversely to their frequency.
 """
         + _PARAMETERS_DOC
         + """
@@ -233,6 +249,7 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
     )
 
     _parameter_constraints = {
+        **MLPClassifierBase._parameter_constraints,
         **_TORCH_CONSTRAINTS,
         "loss": [StrOptions({"log_loss", "squared_error"})],
     }
@@ -242,6 +259,7 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
         hidden_layer_sizes=(100,),
         *,
         loss="log_loss",
+        class_weight=None,
         activation="relu",
         optimizer="adam",
         lr=1e-3,
@@ -261,9 +279,11 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
         device="auto",
         dtype=None,
         module=None,
+        callbacks=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.loss = loss
+        self.class_weight = class_weight
         self.activation = activation
         self.optimizer = optimizer
         self.lr = lr
@@ -283,6 +303,7 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
         self.device = device
         self.dtype = dtype
         self.module = module
+        self.callbacks = callbacks
 
 
 class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
@@ -351,6 +372,7 @@ class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
         device="auto",
         dtype=None,
         module=None,
+        callbacks=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.scale_target = scale_target
@@ -373,3 +395,4 @@ class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
         self.device = device
         self.dtype = dtype
         self.module = module
+        self.callbacks = callbacks

@@ -1,0 +1,214 @@
+"""A learning-rate finder: an exponential sweep of the learning rate.
+
+Train a copy of the estimator for a few hundred batches while the learning
+rate grows geometrically from ``start_lr`` to ``end_lr``; record the smoothed
+loss; suggest a tenth of the rate at its minimum. The estimator passed in is
+never changed.
+"""
+
+import contextlib
+import math
+import warnings
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.pipeline import Pipeline
+
+from .callbacks import Callback, StopTraining
+from .exceptions import DivergenceError
+
+__all__ = ["LRFinderResult", "find_learning_rate"]
+
+
+class _Sink(list):
+    """A list that survives the deep copy ``fit`` makes of its callbacks."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class _LRSweep(Callback):
+    key = "lr_sweep"
+
+    def __init__(self, lrs, smoothing, diverge_factor, sink):
+        self.lrs = lrs
+        self.smoothing = smoothing
+        self.diverge_factor = diverge_factor
+        self.sink = sink
+
+    def on_fit_begin(self, estimator, engine, data):
+        from . import _inspect
+
+        self._set = _inspect.set_hyperparameter
+        self._set(engine, "lr", self.lrs[0])
+        self._average = 0.0
+        self._best = math.inf
+
+    def on_batch_end(self, estimator, engine, step, batch_loss, batch_weight):
+        loss = float(batch_loss) / max(float(batch_weight), np.finfo(float).tiny)
+        k = step - 1
+        beta = 1 - self.smoothing
+        self._average = beta * self._average + (1 - beta) * loss
+        smoothed = self._average / (1 - beta**step)  # bias-corrected
+        self.sink.append((self.lrs[k], loss, smoothed))
+        if not math.isfinite(smoothed):
+            raise StopTraining
+        self._best = min(self._best, smoothed)
+        if smoothed > self.diverge_factor * self._best or step >= len(self.lrs):
+            raise StopTraining
+        self._set(engine, "lr", self.lrs[step])
+
+
+class LRFinderResult:
+    """The outcome of :func:`find_learning_rate`.
+
+    Attributes
+    ----------
+    lrs : ndarray
+        Learning rates tried, one per batch.
+    losses : ndarray
+        Training loss of each batch, measured before its change.
+    smoothed_losses : ndarray
+        Exponentially smoothed, bias-corrected losses.
+    suggestion : float
+        A tenth of ``lr_at_minimum``: the rule of Smith (2017) and fastai,
+        robust to the noise of mini-batch losses.
+    lr_at_minimum : float
+        Rate at the smallest smoothed loss.
+    steepest : float
+        Rate at which the smoothed loss falls fastest against log learning
+        rate, before its minimum (ignoring the first tenth of the sweep);
+        sharper on clean curves, misled by noisy ones.
+    param_name : str
+        The estimator's learning-rate parameter (``"eps"`` or ``"lr"``).
+    """
+
+    def __init__(self, lrs, losses, smoothed_losses, param_name):
+        self.lrs = np.asarray(lrs, dtype=float)
+        self.losses = np.asarray(losses, dtype=float)
+        self.smoothed_losses = np.asarray(smoothed_losses, dtype=float)
+        self.param_name = param_name
+        finite = np.isfinite(self.smoothed_losses)
+        lowest = int(np.argmin(np.where(finite, self.smoothed_losses, np.inf)))
+        self.lr_at_minimum = float(self.lrs[lowest])
+        self.suggestion = self.lr_at_minimum / 10
+        skip = len(self.lrs) // 10
+        if lowest - skip >= 2:
+            window = slice(skip, lowest + 1)
+            slopes = np.gradient(self.smoothed_losses[window], np.log(self.lrs[window]))
+            self.steepest = float(self.lrs[skip + int(np.argmin(slopes))])
+        else:
+            self.steepest = self.lr_at_minimum
+
+    def plot(self, ax=None):
+        """Plot the smoothed loss against the learning rate (log scale).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+
+        Returns
+        -------
+        display : rumelhart.plotting.LRFinderDisplay
+            With ``ax_`` and ``figure_``.
+        """
+        from .plotting import LRFinderDisplay
+
+        return LRFinderDisplay(self).plot(ax=ax)
+
+    def __repr__(self):
+        return (
+            f"LRFinderResult(suggestion={self.suggestion:.3g}, "
+            f"lr_at_minimum={self.lr_at_minimum:.3g}, n_steps={len(self.lrs)})"
+        )
+
+
+def find_learning_rate(
+    estimator,
+    X,
+    y,
+    *,
+    start_lr=1e-6,
+    end_lr=10.0,
+    num_steps=100,
+    smoothing=0.05,
+    diverge_factor=4.0,
+    sample_weight=None,
+):
+    """Sweep the learning rate exponentially and suggest a good value.
+
+    Parameters
+    ----------
+    estimator : rumelhart estimator or Pipeline ending in one
+        The model to study; it is cloned and never changed. In a Pipeline
+        the preceding steps are fitted on ``X`` first.
+    X : array-like of shape (n_samples, n_features)
+        Training inputs.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Targets.
+    start_lr, end_lr : float, default=1e-6, 10.0
+        Range of the sweep.
+    num_steps : int, default=100
+        Number of batches (one learning rate each). With full-batch
+        training that is ``num_steps`` epochs.
+    smoothing : float, default=0.05
+        Weight of the newest loss in the exponential moving average.
+    diverge_factor : float, default=4.0
+        The sweep ends once the smoothed loss exceeds this multiple of its
+        minimum.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample.
+
+    Returns
+    -------
+    result : LRFinderResult
+        Learning rates, losses, ``suggestion`` and ``.plot()``.
+    """
+    if not 0 < start_lr < end_lr:
+        raise ValueError(
+            f"Need 0 < start_lr < end_lr, got start_lr={start_lr}, end_lr={end_lr}."
+        )
+    if not (isinstance(num_steps, int) and num_steps >= 3):
+        raise ValueError(f"num_steps must be an int >= 3, got {num_steps!r}.")
+    if not 0 < smoothing <= 1:
+        raise ValueError(f"smoothing must be in (0, 1], got {smoothing!r}.")
+    if isinstance(estimator, Pipeline):
+        X = clone(estimator[:-1]).fit_transform(X, y)
+        estimator = estimator[-1]
+    param_name = getattr(estimator, "_learning_rate_param", None)
+    if param_name is None:
+        raise TypeError(
+            "find_learning_rate needs a rumelhart estimator (or a Pipeline ending "
+            f"in one), got {type(estimator).__name__}."
+        )
+    lrs = np.geomspace(start_lr, end_lr, num_steps)
+    sink = _Sink()
+    model = clone(estimator)
+    n_samples = len(X)
+    batch = model.batch_size or n_samples
+    steps_per_epoch = -(-n_samples // min(int(batch), n_samples))
+    if "lr_schedule" in model.get_params():
+        model.set_params(lr_schedule="constant")  # the sweep is the schedule
+    model.set_params(
+        callbacks=[_LRSweep(lrs, smoothing, diverge_factor, sink)],
+        max_iter=-(-num_steps // steps_per_epoch),
+        n_iter_no_change=num_steps + 1,
+        early_stopping=False,
+        warm_start=False,
+        verbose=0,
+        **{param_name: float(start_lr)},
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        # The sweep may run into the very divergence it looks for.
+        with contextlib.suppress(DivergenceError):
+            model.fit(X, y, sample_weight=sample_weight)
+    if len(sink) < 3:
+        raise ValueError(
+            f"The sweep stopped after {len(sink)} steps; lower start_lr "
+            f"(now {start_lr}) or raise diverge_factor."
+        )
+    lrs_done, losses, smoothed = zip(*sink)
+    return LRFinderResult(lrs_done, losses, smoothed, param_name)
