@@ -459,3 +459,30 @@ def test_convergence_warning_only_when_max_iter_is_hit():
     X, y = _tiny_problem()
     with pytest.warns(ConvergenceWarning, match="max_iter"):
         RumelhartClassifier(max_iter=2, tol=0).fit(X, y)
+
+
+def test_diagnostics_example_writes_its_figures(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("matplotlib")
+    script = Path(__file__).parents[1] / "examples" / "plot_diagnostics.py"
+    env = {**os.environ, "RUMELHART_FIGURES": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    written = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert "diagnostics_numpy_recorders.png" in written
+    assert "diagnostics_numpy_probability_map.png" in written
+    if "torch validation accuracy" in done.stdout:
+        assert "diagnostics_torch_recorders.png" in written
+        accuracy = float(done.stdout.split("torch validation accuracy:")[1].split()[0])
+        assert accuracy > 0.95
