@@ -32,6 +32,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
+    check_array,
     check_is_fitted,
     validate_data,
 )
@@ -40,6 +41,9 @@ from .callbacks import Callback, StopTraining
 from .exceptions import DivergenceError, TrainingInterruptedWarning
 
 _FLOAT_DTYPES = (np.float64, np.float32)
+
+# A loss this many times its first epoch's value means training blew up.
+_BLOW_UP_FACTOR = 1e4
 
 
 def _seed_from(random_state):
@@ -69,6 +73,70 @@ def _check_hidden_layer_sizes(hidden_layer_sizes):
                 f"layer), got {hidden_layer_sizes!r}."
             )
     return tuple(int(s) for s in sizes)
+
+
+_CONVERSION_ERRORS = ("could not convert", "float() argument", "invalid literal")
+
+
+def _is_conversion_error(exc):
+    """Whether ``exc`` is NumPy failing to turn a non-number into a float."""
+    return isinstance(exc, ValueError | TypeError) and any(
+        text in str(exc) for text in _CONVERSION_ERRORS
+    )
+
+
+def _holds_non_numbers(array):
+    """Whether ``array`` (X or y, any array-like) fails to convert to float."""
+    try:
+        check_array(
+            array,
+            dtype=np.float64,
+            ensure_all_finite=False,
+            ensure_2d=False,
+            allow_nd=True,
+            ensure_min_samples=0,
+            ensure_min_features=0,
+        )
+    except (ValueError, TypeError) as exc:
+        return _is_conversion_error(exc)
+    return False
+
+
+def _non_numeric_error(exc, name):
+    """``exc`` again, of the same type, saying that ``name`` must be numeric."""
+    hint = (
+        ""
+        if name == "sample_weight"
+        else " Encode strings and categories first, e.g. with "
+        "sklearn.preprocessing.OneHotEncoder or OrdinalEncoder."
+    )
+    return type(exc)(
+        f"{name} must hold numbers (int, float or bool), but it holds values "
+        f"that are not: {exc}.{hint}"
+    )
+
+
+def _mean_and_scale(Y, sample_weight):
+    """Weighted mean and standard deviation of each column of ``Y``.
+
+    Deviations beyond 1e154 overflow when squared, and below 1e-154 underflow:
+    then both are computed on ``Y`` divided by its largest magnitude.
+    Columns that are constant (to rounding) get a scale of 1.
+    """
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        mean = np.average(Y, axis=0, weights=sample_weight)
+        scale = np.sqrt(np.average((Y - mean) ** 2, axis=0, weights=sample_weight))
+    finite = np.isfinite(mean).all() and np.isfinite(scale).all()
+    if not finite or (scale < 1e-150).any():
+        peak = np.max(np.abs(Y), axis=0)
+        peak[peak == 0] = 1.0
+        Z = Y / peak
+        mean_z = np.average(Z, axis=0, weights=sample_weight)
+        scale_z = np.sqrt(np.average((Z - mean_z) ** 2, axis=0, weights=sample_weight))
+        mean, scale = mean_z * peak, scale_z * peak
+    constant = scale < 10 * np.finfo(np.float64).eps * np.abs(mean)
+    scale[constant | (scale < np.finfo(np.float64).tiny)] = 1.0
+    return mean, scale
 
 
 def _copy_callbacks(callbacks):
@@ -176,26 +244,35 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         self._validate_params()
         hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
         continuing = (incremental or self.warm_start) and hasattr(self, "_engine")
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=not continuing,
-            dtype=_FLOAT_DTYPES,
-            multi_output=self._accepts_multi_output,
-            y_numeric=not isinstance(self, ClassifierMixin),
-        )
+        try:
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                reset=not continuing,
+                dtype=_FLOAT_DTYPES,
+                multi_output=self._accepts_multi_output,
+                y_numeric=not isinstance(self, ClassifierMixin),
+            )
+        except (ValueError, TypeError) as exc:
+            if _is_conversion_error(exc):
+                name = "X" if _holds_non_numbers(X) else "y"
+                raise _non_numeric_error(exc, name) from exc
+            raise
         if continuing:
             X = X.astype(self._engine.dtype, copy=False)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
-            if not sample_weight.sum() > 0:
-                raise ValueError(
-                    "sample_weight must have a positive sum; all weights are zero."
+            try:
+                sample_weight = _check_sample_weight(
+                    sample_weight, X, dtype=X.dtype, ensure_non_negative=True
                 )
+            except (ValueError, TypeError) as exc:
+                if _is_conversion_error(exc):
+                    raise _non_numeric_error(exc, "sample_weight") from exc
+                raise
         sample_weight = self._weigh_classes(y, sample_weight, X.dtype, incremental)
+        if sample_weight is not None:
+            sample_weight = self._check_weight_sum(sample_weight)
         Y, target_attrs = self._encode_targets(
             y, reset=not continuing, classes=classes, sample_weight=sample_weight
         )
@@ -265,15 +342,49 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         for name, value in self._engine_attributes(engine).items():
             setattr(self, name, value)
 
+    def _check_weight_sum(self, sample_weight):
+        """The weights, checked to have a positive sum that the dtype can hold.
+
+        With a mean reduction only ratios of weights matter: weights whose
+        sum overflows (or is too small to divide by) are rescaled to a
+        maximum of 1 instead of turning the loss into NaN.
+        """
+        no_classes = getattr(self, "class_weight", None) is None
+        with_classes = "" if no_classes else " times class_weight"
+        with np.errstate(over="ignore"):
+            total = sample_weight.sum()
+        if not total > 0:
+            raise ValueError(
+                f"sample_weight{with_classes} must have a positive sum; every "
+                "sample has weight zero."
+            )
+        tiny = np.finfo(sample_weight.dtype).tiny
+        if np.isfinite(total) and total >= tiny:
+            return sample_weight
+        if getattr(self, "reduction", "mean") == "mean":
+            return sample_weight / sample_weight.max()
+        raise ValueError(
+            f"sample_weight{with_classes} sums to {total}, outside the range of "
+            f"{sample_weight.dtype}; with reduction='sum' the scale of the weights "
+            "matters: rescale them (e.g. divide by their maximum)."
+        )
+
     def _split_validation(self, X, Y, sample_weight, seed):
         stratify = self._stratify_labels(Y)
         arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
-        parts = train_test_split(
-            *arrays,
-            test_size=self.validation_fraction,
-            random_state=seed % (2**32),
-            stratify=stratify,
-        )
+        try:
+            parts = train_test_split(
+                *arrays,
+                test_size=self.validation_fraction,
+                random_state=seed % (2**32),
+                stratify=stratify,
+            )
+        except ValueError as exc:  # too few samples for the split
+            raise ValueError(
+                f"early_stopping cannot hold out validation_fraction="
+                f"{self.validation_fraction} of {len(X)} samples: {exc} Change "
+                "validation_fraction, give more samples or set early_stopping=False."
+            ) from exc
         if len(parts[1]) < 2 or len(parts[0]) < 1:
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} leaves "
@@ -282,6 +393,14 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             )
         X_train, X_val, Y_train, Y_val = parts[:4]
         sw_train, sw_val = (None, None) if sample_weight is None else parts[4:]
+        for part, weights in (("training", sw_train), ("validation", sw_val)):
+            if weights is not None and not weights.sum() > 0:
+                raise ValueError(
+                    f"early_stopping: every sample of the {part} split "
+                    f"(validation_fraction={self.validation_fraction}) has "
+                    "sample_weight zero; give more samples a positive weight or "
+                    "change validation_fraction or random_state."
+                )
         return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
 
     def _train(self, engine, X, Y, sw, validation, max_iter, history, callbacks):
@@ -294,15 +413,31 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         for callback in callbacks:
             callback.on_fit_begin(self, engine, data)
         try:
-            self._epochs(
-                engine, data, batch_size, validation, max_iter, history, callbacks
-            )
-        finally:
-            engine.end_fit()
-        for callback in callbacks:
-            callback.on_fit_end(self, engine)
-        if not engine.params_finite():  # a callback stopped a diverging run
-            raise self._divergence_error(history["n_iter_"] + 1, "non-finite")
+            try:
+                self._epochs(
+                    engine, data, batch_size, validation, max_iter, history, callbacks
+                )
+            finally:
+                engine.end_fit()
+            for callback in callbacks:
+                callback.on_fit_end(self, engine)
+            if not engine.params_finite():  # a callback stopped a diverging run
+                raise self._divergence_error(
+                    history["n_iter_"] + 1, "the weights became non-finite"
+                )
+            # The last epoch's change is never measured by a loss: check that
+            # the weights it left do not overflow on (a probe of) the data.
+            probe = X[:256].astype(engine.dtype, copy=False)
+            with np.errstate(over="ignore", invalid="ignore"):
+                probe_outputs = engine.predict(probe)
+            if not np.isfinite(probe_outputs).all():
+                raise self._divergence_error(
+                    max(history["n_iter_"], 1),
+                    "the network's outputs on the training data overflowed",
+                )
+        except DivergenceError as exc:
+            exc.args = (" ".join([str(exc), *self._divergence_hints(X, Y)]),)
+            raise
 
     def _batch_hook(self, engine, history, callbacks):
         """The engine's per-batch hook, or None when no callback listens."""
@@ -322,13 +457,35 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
 
         return on_batch
 
+    @staticmethod
+    def _what_diverged(loss):
+        """What went non-finite: ``loss`` itself, or a description of it."""
+        if isinstance(loss, str):
+            return loss
+        if not np.isfinite(loss):
+            return f"the loss became {loss}"
+        return f"the weights became non-finite (loss={loss})"
+
     def _divergence_error(self, epoch, loss):
         name = self._learning_rate_param
+        what = self._what_diverged(loss)
         return DivergenceError(
-            f"Training diverged at epoch {epoch}: the loss became {loss}. The "
-            f"learning rate {name}={getattr(self, name)!r} is likely too large; "
-            f"try a smaller {name}."
+            f"Training diverged at epoch {epoch}: {what}. The learning rate "
+            f"{name}={getattr(self, name)!r} is likely too large; try a smaller "
+            f"{name}."
         )
+
+    def _divergence_hints(self, X, Y):
+        """Other likely causes of a divergence, as sentences for its message."""
+        hints = []
+        for name, array, fix in (
+            ("inputs", X, "standardise them, e.g. with sklearn's StandardScaler"),
+            ("targets", Y, "rescale y, or keep scale_target=True"),
+        ):
+            peak = float(np.max(np.abs(array))) if array.size else 0.0
+            if not peak <= 1e4:
+                hints.append(f"The {name} are large (max {peak:.3g}): {fix}.")
+        return hints
 
     def _epochs(self, engine, data, batch_size, validation, max_iter, history, cbs):
         """The epoch loop: convergence, early stopping, divergence, Ctrl-C.
@@ -347,7 +504,9 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             try:
                 for callback in cbs:
                     callback.on_epoch_begin(self, engine, epoch)
-                loss = engine.run_epoch(data, batch_size, self.shuffle, on_batch)
+                # Overflow is detected below and reported as a divergence.
+                with np.errstate(over="ignore", invalid="ignore"):
+                    loss = engine.run_epoch(data, batch_size, self.shuffle, on_batch)
             except KeyboardInterrupt:
                 warnings.warn(
                     f"Training interrupted during epoch {epoch}; keeping the "
@@ -358,25 +517,42 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 break
             except StopTraining:
                 break
+            diverged = None
+            first_loss = history["loss_curve_"][0] if history["loss_curve_"] else loss
             if not (np.isfinite(loss) and engine.params_finite()):
+                diverged = loss
+            elif loss > _BLOW_UP_FACTOR * first_loss:
+                # Finite but exploding: momentum or a huge rate can grow the
+                # loss geometrically while every number stays representable.
+                diverged = (
+                    f"the loss grew to {loss:.3g}, over {_BLOW_UP_FACTOR:.0e} times "
+                    f"its first value {first_loss:.3g}"
+                )
+            elif early_stopping:
+                X_val, Y_val, sw_val = validation
+                with np.errstate(over="ignore", invalid="ignore"):
+                    val_outputs = engine.predict(X_val)
+                if not np.isfinite(val_outputs).all():  # finite, huge weights
+                    diverged = f"the network's outputs overflowed (loss={loss})"
+            if diverged is not None:
                 if early_stopping and best_params is not None:
                     warnings.warn(
-                        f"Training diverged at epoch {epoch} (loss={loss}); keeping "
-                        "the best weights found before. Lower "
-                        f"{self._learning_rate_param}.",
+                        f"Training diverged at epoch {epoch} "
+                        f"({self._what_diverged(diverged)}); keeping the best "
+                        f"weights found before. Lower {self._learning_rate_param}.",
                         ConvergenceWarning,
                         stacklevel=6,
                     )
                     break
-                raise self._divergence_error(epoch, loss)
+                raise self._divergence_error(epoch, diverged)
             if on_batch is None:
                 history["n_steps_"] += steps_per_epoch
             history["n_iter_"] = epoch
             history["loss_curve_"].append(loss)
             logs = {"epoch": epoch, "loss": loss}
             if early_stopping:
-                X_val, Y_val, sw_val = validation
-                score = self._score_encoded(engine.predict(X_val), Y_val, sw_val)
+                with np.errstate(over="ignore"):  # huge outputs score -inf
+                    score = self._score_encoded(val_outputs, Y_val, sw_val)
                 history["validation_scores_"].append(score)
                 logs["validation_score"] = score
                 improved = score > history["best_validation_score_"] + self.tol
@@ -425,8 +601,26 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
     # -- prediction -------------------------------------------------------
     def _forward(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)
-        return self._engine.predict(X.astype(self._engine.dtype, copy=False))
+        try:
+            X = validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)
+        except (ValueError, TypeError) as exc:
+            if _is_conversion_error(exc):
+                raise _non_numeric_error(exc, "X") from exc
+            raise
+        with np.errstate(over="ignore", invalid="ignore"):
+            outputs = self._engine.predict(X.astype(self._engine.dtype, copy=False))
+        return self._check_finite_predictions(outputs, X)
+
+    def _check_finite_predictions(self, outputs, X):
+        """``outputs``, or a ValueError if inputs far out of range overflowed."""
+        if np.isfinite(outputs).all():
+            return outputs
+        raise ValueError(
+            "The network's outputs overflowed to inf or NaN for some samples: "
+            f"their inputs lie far outside the training data (max |X| = "
+            f"{np.max(np.abs(X)):.3g}) for {self._engine.dtype} arithmetic. Scale "
+            "X as the training data were scaled."
+        )
 
 
 class MLPClassifierBase(ClassifierMixin, BaseMLP):
@@ -470,9 +664,27 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _encode_targets(self, y, reset, classes=None, sample_weight=None):
-        check_classification_targets(y)
+        try:
+            check_classification_targets(y)
+        except ValueError as exc:
+            if not str(exc).startswith("Unknown label type: unknown"):
+                raise
+            kinds = sorted({type(label).__name__ for label in y[:10000]})
+            raise ValueError(
+                "Unknown label type: y must hold class labels of one kind (all "
+                "numbers, all strings or all bools) in an array of that kind; got "
+                f"an array of dtype {y.dtype} holding {', '.join(kinds)} values."
+            ) from exc
+        if classes is not None:
+            try:
+                classes = np.unique(classes)
+            except TypeError as exc:
+                raise TypeError(
+                    "classes must be labels of one kind (all numbers, all strings "
+                    f"or all bools) that can be sorted; got {classes!r}."
+                ) from exc
         if reset:
-            known = np.unique(y) if classes is None else np.unique(classes)
+            known = np.unique(y) if classes is None else classes
             if len(known) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes; "
@@ -480,6 +692,12 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
                 )
         else:
             known = self.classes_
+            if classes is not None and not np.array_equal(classes, known):
+                raise ValueError(
+                    f"classes={classes.tolist()!r} differs from the classes of the "
+                    f"first call to partial_fit, classes_={known.tolist()!r}; they "
+                    "are fixed from then on (call fit to start over)."
+                )
         unseen = np.setdiff1d(np.unique(y), known)
         if len(unseen):
             raise ValueError(
@@ -512,6 +730,12 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
                 "supported by partial_fit; pass a dict of class weights instead."
             )
         if isinstance(self.class_weight, dict):
+            for label, weight in self.class_weight.items():
+                if not (isinstance(weight, Real) and 0 <= weight < np.inf):
+                    raise ValueError(
+                        "class_weight must map labels to finite, non-negative "
+                        f"numbers; got {weight!r} for label {label!r}."
+                    )
             present = set(np.unique(y).tolist())
             unknown = set(self.class_weight) - present
             if unknown and not incremental:  # a chunk may lack some classes
@@ -627,18 +851,15 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
         return self._fit(X, y, sample_weight, incremental=True)
 
     def _encode_targets(self, y, reset, classes=None, sample_weight=None):
-        Y = np.asarray(y, dtype=np.float64)
+        try:
+            Y = np.asarray(y, dtype=np.float64)
+        except (ValueError, TypeError) as exc:
+            raise _non_numeric_error(exc, "y") from exc
         ndim = Y.ndim
         Y = Y.reshape(len(Y), -1)
         if reset:
             if self.scale_target:
-                mean = np.average(Y, axis=0, weights=sample_weight)
-                scale = np.sqrt(
-                    np.average((Y - mean) ** 2, axis=0, weights=sample_weight)
-                )
-                scale[scale < 10 * np.finfo(np.float64).eps * np.abs(mean) + 1e-300] = (
-                    1.0
-                )
+                mean, scale = _mean_and_scale(Y, sample_weight)
             else:
                 mean, scale = np.zeros(Y.shape[1]), np.ones(Y.shape[1])
             attrs = {"_y_mean": mean, "_y_scale": scale, "_y_ndim": ndim}
@@ -650,7 +871,14 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
                 )
             mean, scale = self._y_mean, self._y_scale
             attrs = {}
-        return (Y - mean) / scale, attrs
+        with np.errstate(over="ignore", invalid="ignore"):
+            Y = (Y - mean) / scale
+        if not np.isfinite(Y).all():
+            raise ValueError(
+                "y is too large to standardise in float64 (max |y| = "
+                f"{np.max(np.abs(y)):.3g}); divide it by a constant first."
+            )
+        return Y, attrs
 
     def _output_activation(self, n_outputs):
         return "identity"
@@ -673,9 +901,11 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
             Predictions, in the shape of the ``y`` seen in ``fit``.
         """
         outputs = self._forward(X)
-        y = outputs * self._y_scale.astype(outputs.dtype) + self._y_mean.astype(
-            outputs.dtype
-        )
+        with np.errstate(over="ignore", invalid="ignore"):
+            y = outputs * self._y_scale.astype(outputs.dtype) + self._y_mean.astype(
+                outputs.dtype
+            )
+        y = self._check_finite_predictions(y, X)
         return y[:, 0] if self._y_ndim == 1 else y
 
     def __sklearn_tags__(self):

@@ -88,7 +88,7 @@ _ATTRIBUTES_DOC = """
         Number of epochs trained.
     n_features_in_ : int
         Number of input features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when ``X`` had string column names.
     n_outputs_ : int
         Number of output units.
@@ -124,6 +124,15 @@ class _NumpyBackend:
 
     def _engine_attributes(self, engine):
         return {"coefs_": engine.coefs, "intercepts_": engine.intercepts}
+
+    def _divergence_hints(self, X, Y):
+        hints = super()._divergence_hints(X, Y)
+        if self.init_range > 10:
+            hints.append(
+                f"init_range={self.init_range!r} starts from huge weights; the "
+                "paper uses 0.3."
+            )
+        return hints
 
 
 class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):

@@ -15,7 +15,6 @@ from ._torch_engine import ACTIVATIONS, TorchMLP, build_mlp, nn, resolve_device,
 
 _TORCH_CONSTRAINTS = {
     **BaseMLP._parameter_constraints,
-    "batch_size": [Interval(Real, 1, None, closed="left"), None],
     "activation": [StrOptions(set(ACTIVATIONS))],
     "optimizer": [StrOptions({"sgd", "adam", "adamw"})],
     "lr": [Interval(Real, 0, None, closed="neither")],
@@ -108,7 +107,7 @@ _ATTRIBUTES_DOC = """
         Number of epochs trained.
     n_features_in_ : int
         Number of input features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when ``X`` had string column names.
     n_outputs_ : int
         Number of output units.
@@ -129,6 +128,14 @@ class _TorchBackend:
     _learning_rate_param = "lr"
 
     def _make_engine(self, layer_sizes, output_activation, dtype, seed):
+        if not (isinstance(self.device, str) and self.device == "auto"):
+            try:
+                torch.device(self.device)
+            except (RuntimeError, ValueError, TypeError) as exc:
+                raise ValueError(
+                    f"device={self.device!r} names no torch device; use 'auto', "
+                    "'cpu', 'cuda', 'cuda:<index>' or 'mps'."
+                ) from exc
         device = resolve_device(self.device)
         if self.dtype is not None:
             dtype = np.dtype(self.dtype)
@@ -143,14 +150,23 @@ class _TorchBackend:
             output_activation=output_activation,
             loss=getattr(self, "loss", "squared_error"),
             optimizer=self.optimizer,
-            lr=self.lr,
-            momentum=self.momentum,
-            weight_decay=self.weight_decay,
+            # Plain floats: torch's optimizers fail deep inside on a bool.
+            lr=float(self.lr),
+            momentum=float(self.momentum),
+            weight_decay=float(self.weight_decay),
             lr_schedule=self.lr_schedule,
             device=device,
             dtype=dtype,
             seed=seed,
         )
+
+    def _divergence_hints(self, X, Y):
+        hints = super()._divergence_hints(X, Y)
+        if self.weight_decay > 1:
+            hints.append(
+                f"weight_decay={self.weight_decay!r} is large; it is usually below 0.1."
+            )
+        return hints
 
     def _build_module(self, layer_sizes):
         if self.module is None:
