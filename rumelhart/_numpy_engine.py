@@ -3,17 +3,43 @@
 The engine knows nothing of scikit-learn: it is built from plain numbers,
 trains on arrays that are already validated and encoded, and exposes the
 forward pass, the backward pass (eqs. 4-7 of Rumelhart et al., 1986) and the
-eq. 9 update. Work arrays are allocated once per batch size and reused, so a
-sweep allocates nothing proportional to the data beyond the per-sample loss.
+eq. 9 update.
+
+Per-batch overhead, not arithmetic, decides the speed of small batches, so
+the training path is written to make few NumPy calls and allocate nothing:
+
+* work arrays (the gathered batch, activations, deltas, gradients) are
+  allocated once per batch size and reused; a sweep shuffles an index
+  vector and gathers each batch into its buffer (``np.take(..., out=)``),
+  never copying the data;
+* the weights live in one contiguous buffer and the gradients in another
+  (:class:`~rumelhart._optim.FlatArrays`), so eq. 9 is three vectorised
+  operations, and the learning rate is folded into the output deltas;
+* the batch's error is one dot product (:func:`~rumelhart._losses.summed_loss`);
+* large batches (the paper's full sweeps) are processed in chunks of rows
+  whose work arrays stay in cache, their gradients summed before the one
+  change: no array proportional to the data is ever allocated.
 """
 
 import copy
+from collections import namedtuple
 
 import numpy as np
 
-from ._activations import ACTIVATIONS, DERIVATIVES
-from ._losses import LOSSES, output_delta
-from ._optim import Momentum
+from ._activations import ACTIVATIONS, DERIVATIVES, OUTPUT_ACTIVATIONS
+from ._losses import CANONICAL_OUTPUTS, output_delta, summed_loss
+from ._optim import FlatArrays, Momentum
+
+#: Elements of the widest layer's activations per chunk of a large batch.
+_CHUNK_ELEMENTS = 2**18
+
+#: Work arrays of one batch size. The first four fields are the gathered
+#: inputs, then per layer the activations, the deltas, and the gradients
+#: (coefficients then intercepts, one buffer).
+_Work = namedtuple(
+    "_Work",
+    "X activations deltas grads Y w w_column scratch row_max row_sum ones",
+)
 
 
 class NumpyMLP:
@@ -70,18 +96,19 @@ class NumpyMLP:
         self.seed(seed)
         rng = self.rng
         shapes = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
-        self.coefs = [
-            rng.uniform(-init_range, init_range, size=shape).astype(self.dtype)
-            for shape in shapes
-        ]
-        self.intercepts = [
-            rng.uniform(-init_range, init_range, size=n_out).astype(self.dtype)
-            for _, n_out in shapes
-        ]
-        self.optimizer = Momentum(
-            self.coefs + self.intercepts, lr, momentum, weight_decay
+        # One buffer for every weight: coefficients, then intercepts.
+        params = FlatArrays.empty(
+            shapes + [(n_out,) for _, n_out in shapes], self.dtype
         )
+        for W, shape in zip(params, shapes):
+            W[...] = rng.uniform(-init_range, init_range, size=shape)
+        for b, (_, n_out) in zip(params[len(shapes) :], shapes):
+            b[...] = rng.uniform(-init_range, init_range, size=n_out)
+        self.coefs = list(params[: len(shapes)])
+        self.intercepts = list(params[len(shapes) :])
+        self.optimizer = Momentum(params, lr, momentum, weight_decay)
         self._buffers = {}
+        self._grad_sum = None
 
     def seed(self, seed):
         """Reseed the generator used for shuffling."""
@@ -106,19 +133,55 @@ class NumpyMLP:
         """Number of weight layers."""
         return len(self.coefs)
 
+    # -- work arrays -------------------------------------------------------
+    def _chunk_rows(self):
+        """Rows per chunk of a large batch: its work arrays stay in cache."""
+        return max(64, _CHUNK_ELEMENTS // max(self.layer_sizes))
+
     def _work_arrays(self, n_samples):
         """Activations, deltas and gradients for batches of ``n_samples``."""
-        if n_samples not in self._buffers:
+        work = self._buffers.get(n_samples)
+        if work is None:
             if len(self._buffers) > 2:  # keep the usual batch and the last one
                 self._buffers.clear()
+            dtype = self.dtype
             units = self.layer_sizes[1:]
-            self._buffers[n_samples] = (
-                np.empty((n_samples, self.layer_sizes[0]), self.dtype),
-                [np.empty((n_samples, n), self.dtype) for n in units],
-                [np.empty((n_samples, n), self.dtype) for n in units],
-                [np.empty_like(p) for p in self.optimizer.params],
+
+            def per_layer():
+                return [np.empty((n_samples, n), dtype) for n in units]
+
+            work = _Work(
+                X=np.empty((n_samples, self.layer_sizes[0]), dtype),
+                activations=per_layer(),
+                deltas=per_layer(),
+                grads=FlatArrays.empty([p.shape for p in self.optimizer.params], dtype),
+                Y=np.empty((n_samples, units[-1]), dtype),
+                w=np.empty(n_samples, dtype),
+                w_column=np.empty((n_samples, 1), dtype),
+                scratch=per_layer(),
+                row_max=np.empty((n_samples, 1), dtype),
+                row_sum=np.empty((n_samples, 1), dtype),
+                ones=np.ones(n_samples, dtype),
             )
-        return self._buffers[n_samples]
+            self._buffers[n_samples] = work
+        return work
+
+    # -- forward and backward ----------------------------------------------
+    def _forward_into(self, X, activations, row_max=None, row_sum=None):
+        """The forward pass, writing each layer's output into ``activations``."""
+        a = X
+        last = self.n_layers - 1
+        hidden = ACTIVATIONS[self.hidden_activation]
+        for i, (W, b, out) in enumerate(zip(self.coefs, self.intercepts, activations)):
+            np.matmul(a, W, out=out)
+            np.add(out, b, out=out)
+            if i < last:
+                a = hidden(out)
+            elif self.output_activation == "softmax":
+                a = ACTIVATIONS["softmax"](out, row_max, row_sum)
+            else:
+                a = OUTPUT_ACTIVATIONS[self.output_activation](out)
+        return activations
 
     def forward(self, X, activations=None):
         """Propagate ``X`` through the network.
@@ -139,18 +202,76 @@ class NumpyMLP:
             activations = [
                 np.empty((X.shape[0], n), self.dtype) for n in self.layer_sizes[1:]
             ]
-        a = X
-        last = self.n_layers - 1
-        for i, (W, b, out) in enumerate(zip(self.coefs, self.intercepts, activations)):
-            np.matmul(a, W, out=out)
-            out += b
-            name = self.output_activation if i == last else self.hidden_activation
-            a = ACTIVATIONS[name](out)
-        return activations
+        return self._forward_into(X, activations)
 
     def predict(self, X):
-        """Output of the network for ``X``, shape (n_samples, n_outputs)."""
-        return self.forward(X)[-1]
+        """Output of the network for ``X``, shape (n_samples, n_outputs).
+
+        Large inputs go through in chunks of rows: memory beyond the output
+        stays small whatever the number of samples.
+        """
+        n = X.shape[0]
+        rows = self._chunk_rows()
+        if n <= rows:
+            return self.forward(X)[-1]
+        out = np.empty((n, self.layer_sizes[-1]), self.dtype)
+        buffers = [np.empty((rows, k), self.dtype) for k in self.layer_sizes[1:]]
+        for start in range(0, n, rows):
+            stop = min(start + rows, n)
+            activations = [b[: stop - start] for b in buffers]
+            out[start:stop] = self._forward_into(X[start:stop], activations)[-1]
+        return out
+
+    def _backward_into(self, X, Y, sample_weight, activations, work, factor):
+        """Backward pass; ``work.grads`` receives ``factor * dE_sum/dW``.
+
+        ``factor`` multiplies each sample's error signal: ``1/n`` for the
+        mean, times ``-lr`` to fold the learning rate into the change. Each
+        sample's signal is also multiplied by its weight. Returns
+        ``sum_i w_i E_i``.
+        """
+        out = activations[-1]
+        delta = work.deltas[-1]
+        np.subtract(out, Y, out=delta)
+        total = summed_loss(
+            self.loss,
+            self.output_activation,
+            out,
+            Y,
+            delta,
+            sample_weight,
+            work.scratch[-1],
+        )
+        if self.output_activation not in CANONICAL_OUTPUTS[self.loss]:
+            if self.loss != "squared_error":
+                output_delta(self.loss, self.output_activation, out, Y, delta)  # raises
+            # The squared error's non-canonical output: times the derivative.
+            DERIVATIVES[self.output_activation](out, delta, work.scratch[-1])
+        if sample_weight is None:
+            np.multiply(delta, factor, out=delta)
+        else:
+            np.multiply(sample_weight.reshape(-1, 1), factor, out=work.w_column)
+            np.multiply(delta, work.w_column, out=delta)
+        n_layers = self.n_layers
+        grad_coefs, grad_intercepts = work.grads[:n_layers], work.grads[n_layers:]
+        derivative = DERIVATIVES[self.hidden_activation]
+        for i in range(n_layers - 1, -1, -1):
+            a_prev = X if i == 0 else activations[i - 1]
+            np.matmul(a_prev.T, delta, out=grad_coefs[i])
+            np.matmul(work.ones, delta, out=grad_intercepts[i])  # column sums
+            if i > 0:
+                np.matmul(delta, self.coefs[i].T, out=work.deltas[i - 1])
+                delta = derivative(a_prev, work.deltas[i - 1], work.scratch[i - 1])
+        return total
+
+    def _factor(self, n, sample_weight, scale):
+        """Per-sample multiplier of the error signal (see ``_backward_into``)."""
+        if self.reduction != "mean":
+            return scale
+        if sample_weight is None:
+            return scale / n
+        total = float(sample_weight.sum())
+        return scale / total if total > 0 else 0.0
 
     def backward(self, X, Y, sample_weight, activations, deltas, grads):
         """Gradients of the batch error, given the forward pass.
@@ -159,30 +280,23 @@ class NumpyMLP:
         ``grads`` receives ``dE/dW`` for the coefficients then the intercepts,
         with ``E`` reduced by ``self.reduction``.
         """
-        n = X.shape[0]
-        out = activations[-1]
-        losses = LOSSES[self.loss](out, Y, self.output_activation)
-        delta = output_delta(self.loss, self.output_activation, out, Y, deltas[-1])
-        if sample_weight is None:
-            batch_loss = float(losses.sum())
-            if self.reduction == "mean":
-                delta *= 1.0 / n
-        else:
-            batch_loss = float(losses @ sample_weight)
-            scale = sample_weight
-            if self.reduction == "mean":
-                total = sample_weight.sum()
-                scale = sample_weight / total if total > 0 else sample_weight * 0
-            delta *= scale[:, None]
-        grad_coefs, grad_intercepts = grads[: self.n_layers], grads[self.n_layers :]
-        for i in range(self.n_layers - 1, -1, -1):
-            a_prev = X if i == 0 else activations[i - 1]
-            np.matmul(a_prev.T, delta, out=grad_coefs[i])
-            np.sum(delta, axis=0, out=grad_intercepts[i])
-            if i > 0:
-                np.matmul(delta, self.coefs[i].T, out=deltas[i - 1])
-                delta = DERIVATIVES[self.hidden_activation](a_prev, deltas[i - 1])
-        return batch_loss
+        n, k = Y.shape[0], self.layer_sizes[-1]
+        work = _Work(
+            X=None,
+            activations=activations,
+            deltas=deltas,
+            grads=grads,
+            Y=None,
+            w=None,
+            w_column=np.empty((n, 1), self.dtype),
+            scratch=[np.empty_like(a) for a in activations[:-1]]
+            + [np.empty((n, k), self.dtype)],
+            row_max=None,
+            row_sum=None,
+            ones=np.ones(n, self.dtype),
+        )
+        factor = self._factor(n, sample_weight, 1.0)
+        return self._backward_into(X, Y, sample_weight, activations, work, factor)
 
     def loss_and_gradients(self, X, Y, sample_weight=None):
         """Reduced error of ``(X, Y)`` and fresh arrays of its gradients.
@@ -202,18 +316,53 @@ class NumpyMLP:
             total /= X.shape[0] if sample_weight is None else sample_weight.sum()
         return total, grads
 
+    def _gradient_step(self, X, Y, sample_weight, work, factor):
+        """Forward and backward over ``(X, Y)`` in chunks of rows.
+
+        Returns the summed error and the gradients (times ``factor``), summed
+        over the chunks.
+        """
+        n = X.shape[0]
+        if work is not None and work.X.shape[0] == n:
+            self._forward_into(X, work.activations, work.row_max, work.row_sum)
+            total = self._backward_into(
+                X, Y, sample_weight, work.activations, work, factor
+            )
+            return total, work.grads
+        rows = self._chunk_rows()
+        if n <= rows:
+            return self._gradient_step(
+                X, Y, sample_weight, self._work_arrays(n), factor
+            )
+        if self._grad_sum is None:
+            self._grad_sum = FlatArrays.empty(
+                [p.shape for p in self.optimizer.params], self.dtype
+            )
+        grad_sum = self._grad_sum.flat
+        total = 0.0
+        for start in range(0, n, rows):
+            stop = min(start + rows, n)
+            sw = None if sample_weight is None else sample_weight[start:stop]
+            work = self._work_arrays(stop - start)
+            chunk_total, grads = self._gradient_step(
+                X[start:stop], Y[start:stop], sw, work, factor
+            )
+            total += chunk_total
+            if start == 0:
+                np.copyto(grad_sum, grads.flat)
+            else:
+                np.add(grad_sum, grads.flat, out=grad_sum)
+        return total, self._grad_sum
+
     def train_batch(self, X, Y, sample_weight=None, work=None):
         """One forward pass, backward pass and change of the weights.
 
         Returns the batch's summed weighted error, measured before the change.
         """
-        if work is None:
-            work = self._work_arrays(X.shape[0])
-        _, activations, deltas, grads = work
-        self.forward(X, activations)
-        batch_loss = self.backward(X, Y, sample_weight, activations, deltas, grads)
-        self.optimizer.step(grads)
-        return batch_loss
+        factor = self._factor(X.shape[0], sample_weight, -self.optimizer.lr)
+        total, grads = self._gradient_step(X, Y, sample_weight, work, factor)
+        self.optimizer.step(grads, scaled=True)
+        return total
 
     def prepare(self, X, Y, sample_weight=None):
         """Training data in the form :meth:`run_epoch` takes.
@@ -228,7 +377,8 @@ class NumpyMLP:
         Returns
         -------
         data : tuple
-            ``(X, Y, sample_weight)`` in the engine's dtype, C-contiguous.
+            ``(X, Y, sample_weight)`` in the engine's dtype, C-contiguous
+            (without a copy when they already are).
         """
 
         def as_engine_array(a):
@@ -261,30 +411,50 @@ class NumpyMLP:
         X, Y, sample_weight = data
         n = X.shape[0]
         total_weight = n if sample_weight is None else float(sample_weight.sum())
+        train_batch = self.train_batch
         if batch_size >= n:
-            total = self.train_batch(X, Y, sample_weight)
+            total = train_batch(X, Y, sample_weight)
             if on_batch is not None:
                 on_batch(total, total_weight)
         else:
-            order = self.rng.permutation(n) if shuffle else np.arange(n)
+            order = self.rng.permutation(n) if shuffle else None
+            gather = batch_size <= self._chunk_rows()
             total = 0.0
             for start in range(0, n, batch_size):
-                idx = order[start : start + batch_size]
-                work = self._work_arrays(len(idx))
-                Xb = np.take(X, idx, axis=0, out=work[0])
-                Yb = Y[idx]
-                wb = None if sample_weight is None else sample_weight[idx]
-                batch_loss = self.train_batch(Xb, Yb, wb, work)
+                stop = min(start + batch_size, n)
+                work = self._work_arrays(stop - start) if gather else None
+                if order is None:
+                    Xb, Yb = X[start:stop], Y[start:stop]
+                    wb = None if sample_weight is None else sample_weight[start:stop]
+                elif work is None:
+                    idx = order[start:stop]
+                    Xb, Yb = X.take(idx, axis=0), Y.take(idx, axis=0)
+                    wb = None if sample_weight is None else sample_weight.take(idx)
+                else:
+                    # mode="clip" (the indices are valid) lets take write
+                    # straight into the buffer.
+                    idx = order[start:stop]
+                    Xb = np.take(X, idx, axis=0, out=work.X, mode="clip")
+                    Yb = np.take(Y, idx, axis=0, out=work.Y, mode="clip")
+                    wb = None
+                    if sample_weight is not None:
+                        wb = np.take(sample_weight, idx, out=work.w, mode="clip")
+                batch_loss = train_batch(Xb, Yb, wb, work)
                 total += batch_loss
                 if on_batch is not None:
-                    on_batch(batch_loss, len(idx) if wb is None else float(wb.sum()))
+                    on_batch(
+                        batch_loss, stop - start if wb is None else float(wb.sum())
+                    )
         if self.reduction == "mean":
             return total / total_weight if total_weight > 0 else 0.0
         return total
 
     def params_finite(self):
         """Whether every weight is finite (a diverged step can overflow them)."""
-        return all(np.isfinite(p).all() for p in self.optimizer.params)
+        params = self.optimizer.params
+        if isinstance(params, FlatArrays):
+            return bool(np.isfinite(params.flat).all())
+        return all(np.isfinite(p).all() for p in params)
 
     def get_params(self):
         """Copies of the weights, the velocities of eq. 9 included."""
@@ -300,4 +470,16 @@ class NumpyMLP:
     def __getstate__(self):
         state = self.__dict__.copy()
         state["_buffers"] = {}  # scratch space is not worth pickling
+        state["_grad_sum"] = None
         return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        # Copies (pickle, deepcopy) rebuild the optimizer's one buffer of
+        # weights; point coefs and intercepts (the same list objects, which
+        # an estimator may share) at its views again.
+        params = self.optimizer.params
+        if isinstance(params, FlatArrays):
+            n_layers = len(self.coefs)
+            self.coefs[:] = params[:n_layers]
+            self.intercepts[:] = params[n_layers:]

@@ -1,8 +1,20 @@
 """The engine protocol on PyTorch; the only module of rumelhart that imports torch.
 
-Data are moved to the device once per ``fit`` and batched by slicing a
+Data are moved to the device once per ``fit`` (without a copy when they are
+already CPU arrays of the right dtype) and batched by ``index_select`` of a
 permuted index tensor; the epoch's loss is accumulated on the device and read
 back once per epoch, so training never waits on the host between batches.
+
+On CPU a small batch costs tens of microseconds of framework overhead per
+operation, so the step keeps the operations few: one-hot targets become class
+indices once per fit so that the loss is one fused ``cross_entropy``, the
+mean is taken by the gradient passed to ``backward`` rather than by another
+node of the graph, gradients are dropped without the optimizer's
+``zero_grad`` machinery, the optimizers are torch's fused (or foreach)
+implementations, and the built-in network is run layer by layer without the
+``nn.Module`` call overhead when no hook is registered on it. Full batches
+of the built-in network are processed in chunks of rows whose gradients
+accumulate before the one step, so that memory stays small.
 """
 
 import copy
@@ -71,16 +83,79 @@ def build_mlp(layer_sizes, activation):
     return nn.Sequential(*layers)
 
 
+def _identity(x):
+    return x
+
+
+#: Activation modules the layer-by-layer forward pass knows.
+_FUNCTIONAL = {
+    nn.ReLU: torch.relu,
+    nn.Sigmoid: torch.sigmoid,
+    nn.Tanh: torch.tanh,
+    nn.Identity: _identity,
+}
+
+#: In-place versions of the activations, for the hand-written backward pass.
+_INPLACE = {
+    torch.relu: torch.relu_,
+    torch.sigmoid: torch.sigmoid_,
+    torch.tanh: torch.tanh_,
+}
+
+
+def _times_derivative(fn, a, delta):
+    """``delta * fn'(z)``, from the activation's output ``a = fn(z)``.
+
+    torch's own fused backward kernels (those autograd calls), one
+    operation each; may reuse ``delta``.
+    """
+    if fn is torch.sigmoid:
+        return torch.ops.aten.sigmoid_backward(delta, a)
+    if fn is torch.tanh:
+        return torch.ops.aten.tanh_backward(delta, a)
+    if fn is torch.relu:
+        return torch.ops.aten.threshold_backward(delta, a, 0)
+    if fn is None:
+        return delta
+    raise ValueError(f"no derivative for {fn!r}")  # pragma: no cover
+
+
+#: Elements of the widest layer per chunk of a full batch of the built-in MLP.
+_CHUNK_ELEMENTS = 2**19
+
+
+def _implementation(params, device):
+    """``{"fused": True}`` where torch has a fused kernel for these params."""
+    floating = all(p.is_floating_point() for p in params)
+    if floating and params and device.type in ("cpu", "cuda"):
+        return {"fused": True}
+    return {}
+
+
 def _make_optimizer(name, params, lr, momentum, weight_decay):
-    if name == "sgd":
-        return torch.optim.SGD(
-            params, lr=lr, momentum=momentum, weight_decay=weight_decay
+    params = list(params)
+    if name not in ("sgd", "adam", "adamw"):
+        raise ValueError(
+            f"Unknown optimizer {name!r}; expected 'sgd', 'adam' or 'adamw'."
         )
-    if name == "adam":
-        return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
-    if name == "adamw":
-        return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
-    raise ValueError(f"Unknown optimizer {name!r}; expected 'sgd', 'adam' or 'adamw'.")
+    devices = {p.device for p in params}
+    fast = _implementation(params, devices.pop()) if len(devices) == 1 else {}
+    for kwargs in (fast, {}):
+        try:
+            if name == "sgd":
+                return torch.optim.SGD(
+                    params,
+                    lr=lr,
+                    momentum=momentum,
+                    weight_decay=weight_decay,
+                    **kwargs,
+                )
+            cls = torch.optim.Adam if name == "adam" else torch.optim.AdamW
+            return cls(params, lr=lr, weight_decay=weight_decay, **kwargs)
+        except (RuntimeError, ValueError):
+            if not kwargs:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _make_schedule(name, optimizer, lr, total_steps):
@@ -96,6 +171,34 @@ def _make_schedule(name, optimizer, lr, total_steps):
         )
     raise ValueError(
         f"Unknown lr_schedule {name!r}; expected 'constant', 'onecycle' or 'cosine'."
+    )
+
+
+class _Data(tuple):
+    """``(X, Y, sample_weight)`` on the device, plus ``labels`` (or None)."""
+
+    labels = None
+
+
+def _global_hooks():
+    hooks = nn.modules.module
+    return any(
+        getattr(hooks, name, None)
+        for name in (
+            "_global_forward_hooks",
+            "_global_forward_pre_hooks",
+            "_global_backward_hooks",
+            "_global_backward_pre_hooks",
+        )
+    )
+
+
+def _has_hooks(module):
+    return bool(
+        module._forward_hooks
+        or module._forward_pre_hooks
+        or module._backward_hooks
+        or getattr(module, "_backward_pre_hooks", None)
     )
 
 
@@ -196,8 +299,19 @@ class TorchMLP:
         )
 
     def prepare(self, X, Y, sample_weight=None):
-        """Move the training data to the device once."""
-        return self._tensor(X), self._tensor(Y), self._tensor(sample_weight)
+        """Move the training data to the device once.
+
+        Returns the tuple ``(X, Y, sample_weight)`` of tensors; one-hot
+        targets of the softmax cross-entropy also travel as class indices
+        (attribute ``labels``), for the fused ``cross_entropy``.
+        """
+        data = _Data((self._tensor(X), self._tensor(Y), self._tensor(sample_weight)))
+        Y = data[1]
+        if self.loss == "log_loss" and self.output_activation == "softmax":
+            one_hot = bool(((Y == 0) | (Y == 1)).all() and (Y.sum(dim=1) == 1).all())
+            if one_hot and Y.shape[0] > 0:
+                data.labels = Y.argmax(dim=1)
+        return data
 
     def start_fit(self, n_samples, batch_size, max_epochs):
         """Build the learning-rate schedule for a fit of ``max_epochs``."""
@@ -229,30 +343,235 @@ class TorchMLP:
         diff = self._outputs(raw) - Y
         return 0.5 * (diff * diff).sum(dim=1)
 
-    def _train_step(self, Xb, Yb, wb):
-        raw = self.module(Xb)
-        losses = self._sample_losses(raw, Yb)
-        if wb is None:
-            batch_sum = losses.sum()
-            loss = batch_sum / Xb.shape[0]
+    def _summed_loss(self, raw, target, wb):
+        """``sum_i w_i E_i`` of a batch, up to the factor ``_loss_factor()``.
+
+        ``target`` is the class indices (integer tensor) or the encoded
+        targets. One fused operation when unweighted.
+        """
+        if wb is not None:
+            if target.dtype == torch.int64:
+                return F.cross_entropy(raw, target, reduction="none") @ wb
+            return self._sample_losses(raw, target) @ wb
+        if self.loss == "log_loss":
+            if self.output_activation == "softmax":
+                # Class indices or probabilities, both fused.
+                return F.cross_entropy(raw, target, reduction="sum")
+            return F.binary_cross_entropy_with_logits(raw, target, reduction="sum")
+        return F.mse_loss(self._outputs(raw), target, reduction="sum")
+
+    def _loss_factor(self, weighted):
+        """What ``_summed_loss`` leaves out: the 1/2 of the squared error."""
+        return 0.5 if self.loss == "squared_error" and not weighted else 1.0
+
+    def _layers(self):
+        """``[(weight, bias, activation function or None)]`` of the built-in
+        network, to run without ``nn.Module`` calls; None when the module is
+        anything else or carries hooks."""
+        module = self.module
+        if type(module) is not nn.Sequential or _has_hooks(module) or _global_hooks():
+            return None
+        layers = []
+        for child in module:
+            if _has_hooks(child):
+                return None
+            if type(child) is nn.Linear:
+                layers.append([child.weight, child.bias, None])
+            elif type(child) in _FUNCTIONAL and layers and layers[-1][2] is None:
+                layers[-1][2] = _FUNCTIONAL[type(child)]
+            else:
+                return None
+        return [(w, b, None if fn is _identity else fn) for w, b, fn in layers] or None
+
+    def _manual_ok(self, layers):
+        """Whether :meth:`_manual_gradients` can train this network."""
+        if layers is None or layers[-1][2] is not None:  # raw output: a Linear
+            return False
+        if self.output_activation == "softmax" and self.loss != "log_loss":
+            return False
+        return all(
+            b is not None and w.requires_grad and b.requires_grad for w, b, _ in layers
+        )
+
+    def _gradient_fn(self, one_hot, layers=False):
+        """``fn(Xb, Tb, wb, scale, accumulate) -> batch sum`` for this epoch,
+        and whether it wants the class indices (rather than one-hot targets).
+        ``one_hot``: the targets are known to be one-hot rows.
+
+        The built-in network (an ``nn.Sequential`` of ``Linear`` layers and
+        known activations, without hooks) is differentiated by hand, which
+        on CPU costs a fraction of autograd's per-node overhead; anything
+        else goes through autograd, layer by layer without module calls
+        where possible.
+        """
+        if layers is False:
+            layers = self._layers()
+        if self._manual_ok(layers):
+
+            def manual(Xb, Tb, wb, scale, accumulate):
+                with torch.no_grad():
+                    return self._manual_gradients(
+                        layers, Xb, Tb, wb, scale, accumulate, one_hot
+                    )
+
+            return manual, False
+        if layers is None:
+            forward = self.module
         else:
-            batch_sum = losses @ wb
-            loss = batch_sum / wb.sum().clamp_min(torch.finfo(wb.dtype).tiny)
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+
+            def forward(x):
+                for weight, bias, fn in layers:
+                    x = F.linear(x, weight, bias)
+                    if fn is not None:
+                        x = fn(x)
+                return x
+
+        def autograd(Xb, Tb, wb, scale, accumulate):
+            return self._backward(forward, Xb, Tb, wb, scale)
+
+        return autograd, True
+
+    def _manual_gradients(self, layers, X, T, w, scale, accumulate, one_hot=False):
+        """Forward and backward passes of the built-in network by hand.
+
+        The same arithmetic as autograd's, without its graph: ``.grad`` of
+        each weight receives (or, with ``accumulate``, adds) ``scale *`` the
+        gradient of the summed (weighted) loss, whose value is returned.
+        """
+        outputs = []
+        a = X
+        for weight, bias, fn in layers:
+            a = torch.addmm(bias, a, weight.t())
+            if fn is not None:
+                fn = _INPLACE[fn]
+                a = fn(a)
+            outputs.append(a)
+        delta, total = self._manual_output_delta(outputs[-1], T, w, one_hot)
+        if w is None:
+            delta.mul_(scale)
+        else:
+            delta.mul_((w * scale).unsqueeze(1))
+        for i in range(len(layers) - 1, -1, -1):
+            weight, bias, _ = layers[i]
+            a_prev = X if i == 0 else outputs[i - 1]
+            grad_weight = torch.mm(delta.t(), a_prev)
+            grad_bias = delta.sum(dim=0)
+            if accumulate:
+                weight.grad.add_(grad_weight)
+                bias.grad.add_(grad_bias)
+            else:
+                weight.grad = grad_weight
+                bias.grad = grad_bias
+            if i > 0:
+                delta = _times_derivative(layers[i - 1][2], a_prev, delta.mm(weight))
+        return total
+
+    def _manual_output_delta(self, raw, T, w, one_hot=False):
+        """dE/d(raw output) per sample (overwriting ``raw``) and sum w_i E_i."""
+        loss, act = self.loss, self.output_activation
+        if loss == "log_loss" and act == "softmax":
+            logp = torch.log_softmax(raw, dim=1)
+            if w is None:
+                total = -torch.dot(T.reshape(-1), logp.reshape(-1))
+            else:
+                total = -((T * logp).sum(dim=1) @ w)
+            delta = logp.exp_()  # the softmax
+            if not one_hot:  # d/dz of -sum_k T_k log softmax_k
+                delta.mul_(T.sum(dim=1, keepdim=True))
+            return delta.sub_(T), total
+        if loss == "log_loss":
+            if w is None:
+                total = F.binary_cross_entropy_with_logits(raw, T, reduction="sum")
+            else:
+                per_sample = F.binary_cross_entropy_with_logits(
+                    raw, T, reduction="none"
+                )
+                total = per_sample.sum(dim=1) @ w
+            return raw.sigmoid_().sub_(T), total
+        out = raw.sigmoid_() if act == "logistic" else raw
+        diff = out - T
+        if w is None:
+            total = 0.5 * torch.dot(diff.reshape(-1), diff.reshape(-1))
+        else:
+            total = 0.5 * ((diff * diff).sum(dim=1) @ w)
+        if act == "logistic":
+            diff = _times_derivative(torch.sigmoid, out, diff)
+        return diff, total
+
+    def _train_step(self, Xb, Tb, wb, gradients=None, params=None, chunk=None):
+        """One optimizer step on a batch; its summed loss (a tensor).
+
+        ``gradients``: from :meth:`_gradient_fn`. ``chunk``: rows per chunk,
+        the gradients of the chunks accumulating before the step (full
+        batches of the built-in network).
+        """
+        if gradients is None:
+            gradients = self._gradient_fn(one_hot=False)[0]
+        if params is None:
+            params = [p for g in self.optimizer.param_groups for p in g["params"]]
+        for p in params:
+            p.grad = None
+        n = Xb.shape[0]
+        if wb is None:
+            scale = 1.0 / n
+        else:
+            scale = 1.0 / wb.sum().clamp_min(torch.finfo(wb.dtype).tiny)
+        if chunk is None or n <= chunk:
+            batch_sum = gradients(Xb, Tb, wb, scale, False)
+        else:
+            batch_sum = 0
+            for start in range(0, n, chunk):
+                sl = slice(start, start + chunk)
+                wc = None if wb is None else wb[sl]
+                batch_sum = batch_sum + gradients(Xb[sl], Tb[sl], wc, scale, start > 0)
         self.optimizer.step()
         if self.scheduler is not None:
             self.scheduler.step()
-        return batch_sum.detach()
+        return batch_sum
+
+    def _backward(self, forward, Xb, Yb, wb, scale):
+        """Accumulate ``scale *`` the gradient of the summed loss; that sum."""
+        summed = self._summed_loss(forward(Xb), Yb, wb)
+        factor = self._loss_factor(wb is not None)
+        if isinstance(scale, torch.Tensor):
+            gradient = scale.to(summed.dtype).reshape(())
+        else:
+            gradient = self._constant(scale * factor, summed)
+        summed.backward(gradient)
+        summed = summed.detach()
+        return summed * factor if factor != 1.0 else summed
+
+    def _constant(self, value, like):
+        """A cached 0-d tensor of ``value`` (the gradient of a batch's sum)."""
+        key = (value, like.dtype, like.device)
+        cache = self.__dict__.setdefault("_constants", {})
+        tensor = cache.get(key)
+        if tensor is None:
+            if len(cache) > 16:
+                cache.clear()
+            tensor = cache[key] = torch.full(
+                (), value, dtype=like.dtype, device=like.device
+            )
+        return tensor
 
     def run_epoch(self, data, batch_size, shuffle=True, on_batch=None):
         """Train for one epoch; the mean (weighted) loss of its batches."""
         X, Y, w = data
         n = X.shape[0]
         self.module.train()
+        labels = getattr(data, "labels", None)
+        layers = self._layers()
+        gradients, wants_labels = self._gradient_fn(labels is not None, layers)
+        targets = labels if wants_labels and labels is not None else Y
+        params = [p for g in self.optimizer.param_groups for p in g["params"]]
+        step = self._train_step
         total_weight = n if w is None else w.sum()
         if batch_size >= n:
-            total = self._train_step(X, Y, w)
+            chunk = None
+            if layers is not None:
+                widest = max(p.shape[0] for p in params)
+                chunk = max(1024, _CHUNK_ELEMENTS // max(widest, 1))
+            total = step(X, targets, w, gradients, params, chunk)
             if on_batch is not None:
                 on_batch(total, total_weight)
         else:
@@ -261,37 +580,56 @@ class TorchMLP:
                 if shuffle
                 else None
             )
-            total = torch.zeros((), dtype=self.torch_dtype, device=self.device)
+            sums = []
             for start in range(0, n, batch_size):
                 if order is None:
                     sl = slice(start, start + batch_size)
-                    Xb, Yb = X[sl], Y[sl]
+                    Xb, Tb = X[sl], targets[sl]
                     wb = None if w is None else w[sl]
                 else:
                     idx = order[start : start + batch_size]
-                    Xb, Yb = X[idx], Y[idx]
-                    wb = None if w is None else w[idx]
-                batch_sum = self._train_step(Xb, Yb, wb)
-                total += batch_sum
+                    Xb, Tb = X.index_select(0, idx), targets.index_select(0, idx)
+                    wb = None if w is None else w.index_select(0, idx)
+                batch_sum = step(Xb, Tb, wb, gradients, params)
+                sums.append(batch_sum)
                 if on_batch is not None:
                     on_batch(batch_sum, Xb.shape[0] if wb is None else wb.sum())
+            total = torch.stack(sums).sum()
         return float(total / total_weight)  # the epoch's only host sync
 
     @torch.no_grad()
-    def predict(self, X, chunk_size=65536):
-        """Network outputs for ``X`` (NumPy in, NumPy out), in chunks."""
+    def predict(self, X, chunk_size=None):
+        """Network outputs for ``X`` (NumPy in, NumPy out), in chunks of rows.
+
+        ``chunk_size`` defaults to 16,384 rows on CPU, whose activations
+        stay in cache, and 65,536 elsewhere.
+        """
+        if chunk_size is None:
+            chunk_size = 16384 if self.device.type == "cpu" else 65536
         self.module.eval()
-        outputs = []
-        for start in range(0, max(X.shape[0], 1), chunk_size):
+        n = X.shape[0]
+        if n <= chunk_size:
+            return self._outputs(self.module(self._tensor(X))).cpu().numpy()
+        out = None
+        for start in range(0, n, chunk_size):
             Xb = self._tensor(X[start : start + chunk_size])
-            outputs.append(self._outputs(self.module(Xb)).cpu().numpy())
-        return np.concatenate(outputs) if len(outputs) > 1 else outputs[0]
+            chunk = self._outputs(self.module(Xb)).cpu().numpy()
+            if out is None:
+                out = np.empty((n, *chunk.shape[1:]), chunk.dtype)
+            out[start : start + chunk.shape[0]] = chunk
+        return out
 
     @torch.no_grad()
     def params_finite(self):
         """Whether every weight is finite (one host sync)."""
-        flags = [torch.isfinite(p).all() for p in self.module.parameters()]
-        return bool(torch.stack(flags).all()) if flags else True
+        params = [p.reshape(-1) for p in self.module.parameters()]
+        if not params:
+            return True
+        try:
+            flat = params[0] if len(params) == 1 else torch.cat(params)
+        except RuntimeError:  # parameters on several devices
+            return all(bool(torch.isfinite(p).all()) for p in params)
+        return bool(torch.isfinite(flat).all())
 
     def get_params(self):
         """A copy of the module's weights (for restoring the best epoch)."""
@@ -313,6 +651,7 @@ class TorchMLP:
         state["optimizer"] = _to_cpu(optimizer_state)
         state["generator"] = None
         state["scheduler"] = None
+        state.pop("_constants", None)
         state["device"] = str(self.device)
         return state
 
