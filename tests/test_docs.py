@@ -1,0 +1,86 @@
+"""The documentation builds with warnings as errors, the gallery not executed.
+
+Runs ``python -m sphinx -W --keep-going -b html docs <tmp>/html`` as CI and a
+developer would (see docs/getting_started.md), with the output in a temporary
+directory. Sphinx writes its generated sources (``docs/auto_examples``,
+``docs/gen_modules``) next to the pages; both are ignored by git.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("sphinx")
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+def test_docs_build_without_warnings(tmp_path):
+    env = {key: value for key, value in os.environ.items()}
+    env.pop("RUMELHART_DOCS_RUN_GALLERY", None)  # build the gallery unexecuted
+    env["RUMELHART_FIGURES"] = str(tmp_path / "figures")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-q",
+            "-b",
+            "html",
+            "-d",
+            str(tmp_path / "doctrees"),
+            str(DOCS),
+            str(tmp_path / "html"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    html = tmp_path / "html"
+    for page in [
+        "index",
+        "getting_started",
+        "paper",
+        "user_guide",
+        "api",
+        "benchmarks",
+        "scaling_out",
+        "training_features",
+        "auto_examples/index",
+        "auto_examples/plot_symmetry",
+        "auto_examples/plot_family_trees",
+        "gen_modules/rumelhart.RumelhartClassifier",
+        "gen_modules/rumelhart.TorchMLPRegressor",
+        "gen_modules/rumelhart.datasets.load_family_trees",
+    ]:
+        assert (html / f"{page}.html").is_file(), page
+    paper = (html / "paper.html").read_text(encoding="utf-8")
+    assert "1,425" in paper
+    assert "symmetry_weights.png" in paper
+    assert "family_trees_person_encoding.png" in paper
+
+
+def _readme_command(marker):
+    """The command after ``<!-- marker -->`` in README.md, as .ci/run reads it."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(rf"<!-- {marker} -->\s*```bash\n(.+?)\n", text)
+    assert match, f"no {marker} in README.md"
+    return match.group(1).strip()
+
+
+@pytest.mark.parametrize("marker", ["demo-command", "test-command"])
+def test_getting_started_shows_the_readme_commands(marker):
+    """docs/getting_started.md repeats the README's two commands verbatim."""
+    page = (DOCS / "getting_started.md").read_text(encoding="utf-8")
+    assert _readme_command(marker) in page
