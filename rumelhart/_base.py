@@ -37,6 +37,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._torch_data import is_torch_data
 from .callbacks import Callback, StopTraining
 from .exceptions import DivergenceError, TrainingInterruptedWarning
 
@@ -228,7 +229,19 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    def _as_arrays(self, X, y, *, fitting):
+        """The arrays behind ``X`` and ``y`` (hook: the torch estimators also
+        read torch Datasets and DataLoaders)."""
+        if is_torch_data(X):
+            raise TypeError(
+                f"{type(self).__name__} takes arrays, not a torch "
+                f"{type(X).__name__}; the torch estimators (TorchMLPClassifier, "
+                "TorchMLPRegressor) read torch Datasets and DataLoaders."
+            )
+        return X, y
+
     def _fit(self, X, y, sample_weight, *, incremental, classes=None):
+        X, y = self._as_arrays(X, y, fitting=True)
         # A failed call leaves the estimator as it was: work on local state,
         # and undo what validate_data writes if anything below raises.
         saved_state = self.__dict__.copy()
@@ -601,6 +614,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
     # -- prediction -------------------------------------------------------
     def _forward(self, X):
         check_is_fitted(self)
+        X, _ = self._as_arrays(X, None, fitting=False)
         try:
             X = validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)
         except (ValueError, TypeError) as exc:

@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseMLP, MLPClassifierBase, MLPRegressorBase
+from ._torch_data import dataset_to_arrays, is_torch_data
 from ._torch_engine import ACTIVATIONS, TorchMLP, build_mlp, nn, resolve_device, torch
 
 _TORCH_CONSTRAINTS = {
@@ -212,6 +213,33 @@ class _TorchBackend:
             ]
         return attrs
 
+    def fit(self, X, y=None, sample_weight=None):
+        """Train the network on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), or torch Dataset
+            Training inputs. A ``torch.utils.data.Dataset`` (or
+            ``DataLoader``) of ``(x, y)`` pairs, or of inputs ``x`` with
+            ``y`` passed separately, is read once into memory.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
+                default=None
+            Targets; None only when ``X`` is a torch Dataset of pairs.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _as_arrays(self, X, y, *, fitting):
+        if is_torch_data(X):
+            return dataset_to_arrays(X, y, fitting=fitting)
+        return X, y
+
     @property
     def module_(self):
         """The trained ``torch.nn.Module``."""
@@ -321,6 +349,27 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
         self.module = module
         self.callbacks = callbacks
 
+    def partial_fit(self, X, y=None, classes=None, sample_weight=None):
+        """Train for one epoch on ``(X, y)``, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), or torch Dataset
+            Training inputs, or a torch Dataset (see :meth:`fit`).
+        y : array-like of shape (n_samples,), default=None
+            Labels; None only when ``X`` is a torch Dataset of pairs.
+        classes : array-like of shape (n_classes,), default=None
+            Every label that can occur; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+
 
 class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
     __doc__ = (
@@ -412,3 +461,23 @@ class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
         self.dtype = dtype
         self.module = module
         self.callbacks = callbacks
+
+    def partial_fit(self, X, y=None, sample_weight=None):
+        """Train for one epoch on ``(X, y)``, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), or torch Dataset
+            Training inputs, or a torch Dataset (see :meth:`fit`).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
+                default=None
+            Targets; None only when ``X`` is a torch Dataset of pairs.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return super().partial_fit(X, y, sample_weight=sample_weight)
