@@ -223,12 +223,13 @@ class NumpyMLP:
         return out
 
     def _backward_into(self, X, Y, sample_weight, activations, work, factor):
-        """Backward pass; ``work.grads`` receives ``factor * dE_sum/dW``.
+        """Backward pass; ``work.grads`` receives ``scale/divisor * dE_sum/dW``.
 
-        ``factor`` multiplies each sample's error signal: ``1/n`` for the
-        mean, times ``-lr`` to fold the learning rate into the change. Each
-        sample's signal is also multiplied by its weight. Returns
-        ``sum_i w_i E_i``.
+        ``factor`` is ``(scale, divisor)`` (see :meth:`_factor`): each
+        sample's error signal is multiplied by its weight times
+        ``scale/divisor``; ``divisor`` is ``n`` or the batch's total weight
+        for the mean, and ``scale`` is ``-lr`` to fold the learning rate into
+        the change. Returns ``sum_i w_i E_i``.
         """
         out = activations[-1]
         delta = work.deltas[-1]
@@ -247,11 +248,16 @@ class NumpyMLP:
                 output_delta(self.loss, self.output_activation, out, Y, delta)  # raises
             # The squared error's non-canonical output: times the derivative.
             DERIVATIVES[self.output_activation](out, delta, work.scratch[-1])
+        scale, divisor = factor
         if sample_weight is None:
-            np.multiply(delta, factor, out=delta)
+            np.multiply(delta, scale / divisor, out=delta)
         else:
-            np.multiply(sample_weight.reshape(-1, 1), factor, out=work.w_column)
-            np.multiply(delta, work.w_column, out=delta)
+            # Weight / total first (at most 1): for tiny weights the factor
+            # scale / total alone overflows, float32 most readily.
+            w = work.w_column
+            np.divide(sample_weight.reshape(-1, 1), divisor, out=w)
+            np.multiply(w, scale, out=w)
+            np.multiply(delta, w, out=delta)
         n_layers = self.n_layers
         grad_coefs, grad_intercepts = work.grads[:n_layers], work.grads[n_layers:]
         derivative = DERIVATIVES[self.hidden_activation]
@@ -265,13 +271,14 @@ class NumpyMLP:
         return total
 
     def _factor(self, n, sample_weight, scale):
-        """Per-sample multiplier of the error signal (see ``_backward_into``)."""
+        """``(scale, divisor)`` of each sample's error signal (see
+        ``_backward_into``): the mean divides by ``n`` or the total weight."""
         if self.reduction != "mean":
-            return scale
+            return scale, 1.0
         if sample_weight is None:
-            return scale / n
+            return scale, float(n)
         total = float(sample_weight.sum())
-        return scale / total if total > 0 else 0.0
+        return (scale, total) if total > 0 else (0.0, 1.0)
 
     def backward(self, X, Y, sample_weight, activations, deltas, grads):
         """Gradients of the batch error, given the forward pass.
@@ -319,7 +326,7 @@ class NumpyMLP:
     def _gradient_step(self, X, Y, sample_weight, work, factor):
         """Forward and backward over ``(X, Y)`` in chunks of rows.
 
-        Returns the summed error and the gradients (times ``factor``), summed
+        Returns the summed error and the gradients (scaled by ``factor``), summed
         over the chunks.
         """
         n = X.shape[0]

@@ -513,17 +513,23 @@ class TorchMLP:
             p.grad = None
         n = Xb.shape[0]
         if wb is None:
-            scale = 1.0 / n
+            scale, weights, weight_sum = 1.0 / n, None, None
         else:
-            scale = 1.0 / wb.sum().clamp_min(torch.finfo(wb.dtype).tiny)
+            # The weighted mean as weights / their sum (each at most 1):
+            # 1 / sum alone overflows when the batch's weights are tiny.
+            weight_sum = wb.sum()
+            weights = torch.where(weight_sum > 0, wb / weight_sum, 0.0)
+            scale = 1.0
         if chunk is None or n <= chunk:
-            batch_sum = gradients(Xb, Tb, wb, scale, False)
+            batch_sum = gradients(Xb, Tb, weights, scale, False)
         else:
             batch_sum = 0
             for start in range(0, n, chunk):
                 sl = slice(start, start + chunk)
-                wc = None if wb is None else wb[sl]
+                wc = None if weights is None else weights[sl]
                 batch_sum = batch_sum + gradients(Xb[sl], Tb[sl], wc, scale, start > 0)
+        if weight_sum is not None:
+            batch_sum = batch_sum * weight_sum  # sum_i w_i E_i again
         self.optimizer.step()
         if self.scheduler is not None:
             self.scheduler.step()

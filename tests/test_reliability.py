@@ -802,6 +802,30 @@ def test_extreme_weight_scales_change_nothing(cls, scale):
     np.testing.assert_allclose(weighted.loss_curve_, reference.loss_curve_, rtol=1e-6)
 
 
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize(
+    ("dtype", "tiny"), [(np.float32, 1e-42), (np.float64, 5e-324)], ids=["32", "64"]
+)
+def test_batch_of_subnormal_weights_trains_like_equal_weights(cls, dtype, tiny):
+    """A mini-batch whose weights are all equal is averaged as if unweighted,
+    even when they are subnormal and 1/total overflows the dtype. (The two
+    halves hold the same rows, so that the regressors' weighted target
+    scaling is the unweighted one.)"""
+    X, y = dataset(cls, n_samples=16)
+    X, y = np.concatenate([X, X]).astype(dtype), np.concatenate([y, y])
+    weights = np.ones(32, dtype)
+    weights[:16] = tiny
+    assert weights[0] > 0
+    params = dict(batch_size=16, shuffle=False)
+    reference = make(cls, **params).fit(X, y)
+    weighted = make(cls, **params).fit(X, y, sample_weight=weights)
+    assert np.isfinite(weighted.loss_curve_).all()
+    rtol = 1e-4 if dtype == np.float32 else 1e-9
+    np.testing.assert_allclose(
+        outputs_of(weighted, X), outputs_of(reference, X), rtol=rtol, atol=1e-6
+    )
+
+
 @pytest.mark.parametrize("cls", REGRESSORS)
 @pytest.mark.parametrize("scale", [1e300, 1e-160, 1e-300])
 def test_extreme_target_scales_change_nothing(cls, scale):
