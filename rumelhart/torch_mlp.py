@@ -41,7 +41,9 @@ default="relu"
         The optimizer's weight decay (L2 penalty for sgd and adam, decoupled
         for adamw).
     lr_schedule : {{"constant", "onecycle", "cosine"}}, default="constant"
-        Learning-rate schedule over the batches of one ``fit``.
+        Learning-rate schedule over the batches of one ``fit`` (of one
+        ``partial_fit`` call: to anneal across calls, use a
+        :class:`~rumelhart.callbacks.ParamScheduler` over epochs).
     batch_size : int or None, default=200
         Samples per optimizer step (capped at n_samples); ``None`` is full
         batch.

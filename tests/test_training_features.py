@@ -366,6 +366,34 @@ def test_param_scheduler_sets_momentum_and_lr():
     assert [r["lr"] for r in clf.history_["loss"]] == [1.0, 0.5, 1 / 3, 0.25]
 
 
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_epoch_schedule_continues_across_partial_fit_calls(backend):
+    """partial_fit trains one epoch per call; an epoch schedule counts the
+    calls, which is how to anneal over a stream of chunks."""
+    X, y = _tiny_problem()
+    seen = []
+    scheduler = ParamScheduler(lr=lambda epoch: seen.append(epoch) or 0.1 / epoch)
+    if backend == "torch":
+        pytest.importorskip("torch")
+        from rumelhart import TorchMLPClassifier
+
+        est = TorchMLPClassifier(optimizer="sgd", device="cpu", callbacks=[scheduler])
+    else:
+        est = RumelhartClassifier(callbacks=[scheduler])
+    for _ in range(3):
+        est.partial_fit(X, y, classes=[0, 1])
+    assert seen == [1, 2, 3]
+    lr = "lr" if backend == "torch" else "eps"
+    assert _inspect_lr(est) == pytest.approx(0.1 / 3)
+    assert est.get_params()[lr] != pytest.approx(0.1 / 3)  # the parameter stays
+
+
+def _inspect_lr(est):
+    from rumelhart import _inspect
+
+    return _inspect.get_hyperparameter(est._engine, "lr")
+
+
 def test_verbose_prints_one_line_per_epoch(capsys):
     X, y = _tiny_problem()
     RumelhartClassifier(max_iter=3, tol=0, verbose=1).fit(X, y)
