@@ -77,13 +77,8 @@ def make_data(task, n_samples, dtype="float32", n_features=N_FEATURES, seed=0):
 
 
 # -- the two reference loops --------------------------------------------------
-class NumpyLoop:
-    """The same network and update in a bare NumPy loop, as one would write it.
-
-    Mini-batches by fancy indexing of a per-epoch permutation, scipy's
-    ``expit``, softmax and cross-entropy (or the squared error), eq. 9
-    momentum; the epoch's loss is accumulated, as the estimators do.
-    """
+class _Contender:
+    """A hand-made contender: fits ``epochs`` epochs of SGD with momentum."""
 
     def __init__(self, task, batch_size, epochs, lr=LR, momentum=MOMENTUM, seed=0):
         self.task = task
@@ -92,6 +87,15 @@ class NumpyLoop:
         self.lr = lr
         self.momentum = momentum
         self.seed = seed
+
+
+class NumpyLoop(_Contender):
+    """The same network and update in a bare NumPy loop, as one would write it.
+
+    Mini-batches by fancy indexing of a per-epoch permutation, scipy's
+    ``expit``, softmax and cross-entropy (or the squared error), eq. 9
+    momentum; the epoch's loss is accumulated, as the estimators do.
+    """
 
     def fit(self, X, y):
         from scipy.special import expit
@@ -151,18 +155,10 @@ class NumpyLoop:
         return out[:, 0]
 
 
-class TorchLoop:
+class TorchLoop(_Contender):
     """The same network in the textbook PyTorch loop (``torch.randperm``,
     index, forward, ``F.cross_entropy``/``F.mse_loss``, backward, step,
     ``loss.item()``)."""
-
-    def __init__(self, task, batch_size, epochs, lr=LR, momentum=MOMENTUM, seed=0):
-        self.task = task
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.lr = lr
-        self.momentum = momentum
-        self.seed = seed
 
     def fit(self, X, y):
         import torch
@@ -211,17 +207,9 @@ class TorchLoop:
         return out[:, 0]
 
 
-class SkorchWrapper:
+class SkorchWrapper(_Contender):
     """skorch's NeuralNetClassifier/Regressor on the same network, all data
     used for training (``train_split=None``), otherwise skorch's defaults."""
-
-    def __init__(self, task, batch_size, epochs, lr=LR, momentum=MOMENTUM, seed=0):
-        self.task = task
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.lr = lr
-        self.momentum = momentum
-        self.seed = seed
 
     def fit(self, X, y):
         import torch
