@@ -84,3 +84,9 @@ def test_getting_started_shows_the_readme_commands(marker):
     """docs/getting_started.md repeats the README's two commands verbatim."""
     page = (DOCS / "getting_started.md").read_text(encoding="utf-8")
     assert _readme_command(marker) in page
+
+
+def test_ci_runs_the_readme_test_command():
+    """.ci/run runs the README's test command as written there."""
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert _readme_command("test-command") in script
