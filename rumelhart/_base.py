@@ -209,15 +209,19 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         return None
 
     # -- public API -------------------------------------------------------
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Train the network on ``(X, y)``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training inputs. float32 input is trained in float32.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
+            Training inputs. float32 input is trained in float32. The torch
+            estimators also take a ``torch.utils.data.Dataset`` (or
+            ``DataLoader``) of ``(x, y)`` pairs, or of inputs ``x`` with
+            ``y`` passed separately, read once into memory.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
+                default=None
+            Targets; None only when ``X`` is a torch Dataset of pairs.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample; an integer weight is the same as
             repeating the row.
@@ -651,15 +655,15 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X, y=None, classes=None, sample_weight=None):
         """Train for one epoch on ``(X, y)``, continuing from the current weights.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training inputs.
-        y : array-like of shape (n_samples,)
-            Labels.
+            Training inputs (or a torch Dataset, see :meth:`fit`).
+        y : array-like of shape (n_samples,), default=None
+            Labels; None only when ``X`` is a torch Dataset of pairs.
         classes : array-like of shape (n_classes,), default=None
             Every label that can occur; required on the first call.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -845,15 +849,16 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
 
     _accepts_multi_output = True
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X, y=None, sample_weight=None):
         """Train for one epoch on ``(X, y)``, continuing from the current weights.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training inputs.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
+            Training inputs (or a torch Dataset, see :meth:`fit`).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
+                default=None
+            Targets; None only when ``X`` is a torch Dataset of pairs.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample.
 

@@ -5,6 +5,7 @@ from numbers import Real
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseMLP, MLPClassifierBase, MLPRegressorBase
+from ._docstrings import CALLBACKS_PARAMETER, FITTED_ATTRIBUTES
 from ._numpy_engine import NumpyMLP
 
 _RUMELHART_CONSTRAINTS = {
@@ -16,7 +17,8 @@ _RUMELHART_CONSTRAINTS = {
     "reduction": [StrOptions({"mean", "sum"})],
 }
 
-_COMMON_PARAMETERS_DOC = """
+_COMMON_PARAMETERS_DOC = (
+    """
     eps : float, default={eps}
         Learning rate ε of eq. 9.
     alpha : float, default=0.9
@@ -64,43 +66,19 @@ _COMMON_PARAMETERS_DOC = """
     warm_start : bool, default=False
         Continue from the previous solution in ``fit`` instead of starting
         from new random weights.
-    callbacks : list of Callback, default=None
-        Hooks around epochs and batches (:mod:`rumelhart.callbacks`):
-        recorders of loss, activations, gradients and weights, early
-        stopping, schedules, a progress bar. ``fit`` trains with copies
-        (``callbacks_``); their records land in ``history_``.
 """
+    + CALLBACKS_PARAMETER
+)
 
-_ATTRIBUTES_DOC = """
+_ATTRIBUTES_DOC = (
+    """
     coefs_ : list of ndarray
         ``coefs_[i]`` has shape (units of layer i, units of layer i + 1).
     intercepts_ : list of ndarray
         Biases of layer i + 1.
-    loss_curve_ : list of float
-        Training loss of every epoch, measured during the epoch.
-    best_loss_ : float
-        Smallest training loss reached.
-    validation_scores_ : list of float or None
-        Validation score of every epoch with ``early_stopping``.
-    best_validation_score_ : float or None
-        Best validation score with ``early_stopping``.
-    n_iter_ : int
-        Number of epochs trained.
-    n_features_in_ : int
-        Number of input features.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of the features, when ``X`` had string column names.
-    n_outputs_ : int
-        Number of output units.
-    history_ : dict of list
-        ``history_["epochs"]``: one dict per epoch (epoch, loss, validation
-        score, seconds); plus the records of each callback under its key.
-        Each list converts to a ``pandas.DataFrame``.
-    callbacks_ : list of Callback
-        The callbacks as trained with.
-    n_steps_ : int
-        Number of weight changes made.
 """
+    + FITTED_ATTRIBUTES
+)
 
 
 class _NumpyBackend:

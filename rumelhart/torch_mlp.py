@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseMLP, MLPClassifierBase, MLPRegressorBase
+from ._docstrings import CALLBACKS_PARAMETER, FITTED_ATTRIBUTES
 from ._torch_data import dataset_to_arrays, is_torch_data
 from ._torch_engine import ACTIVATIONS, TorchMLP, build_mlp, nn, resolve_device, torch
 
@@ -27,11 +28,12 @@ _TORCH_CONSTRAINTS = {
     "module": [nn.Module, callable, None],
 }
 
-_PARAMETERS_DOC = """
-    activation : {{"relu", "sigmoid", "logistic", "tanh", "identity", "gelu"}}, \
+_PARAMETERS_DOC = (
+    """
+    activation : {"relu", "sigmoid", "logistic", "tanh", "identity", "gelu"}, \
 default="relu"
         Activation of the hidden layers of the built-in network.
-    optimizer : {{"adam", "adamw", "sgd"}}, default="adam"
+    optimizer : {"adam", "adamw", "sgd"}, default="adam"
         ``"sgd"`` with ``momentum`` is eq. 9 of Rumelhart et al. (1986).
     lr : float, default=1e-3
         Learning rate (peak rate with ``lr_schedule="onecycle"``).
@@ -40,7 +42,7 @@ default="relu"
     weight_decay : float, default=0.0
         The optimizer's weight decay (L2 penalty for sgd and adam, decoupled
         for adamw).
-    lr_schedule : {{"constant", "onecycle", "cosine"}}, default="constant"
+    lr_schedule : {"constant", "onecycle", "cosine"}, default="constant"
         Learning-rate schedule over the batches of one ``fit`` (of one
         ``partial_fit`` call: to anneal across calls, use a
         :class:`~rumelhart.callbacks.ParamScheduler` over epochs).
@@ -72,7 +74,7 @@ default="relu"
     device : str or torch.device, default="auto"
         ``"auto"`` (CUDA, then MPS, then CPU), ``"cpu"``, ``"cuda"``,
         ``"cuda:1"``, ``"mps"``. Data are moved there once per ``fit``.
-    dtype : {{"float32", "float64"}} or None, default=None
+    dtype : {"float32", "float64"} or None, default=None
         Floating point type of weights and computations; ``None`` follows
         the input (float32 stays float32, everything else is float64).
     module : torch.nn.Module, class or callable, default=None
@@ -81,14 +83,12 @@ default="relu"
         ``module(n_features, n_outputs)`` under the seeded generator. It must
         map (n, n_features) to raw outputs (n, n_outputs); the output
         activation is applied by the estimator.
-    callbacks : list of Callback, default=None
-        Hooks around epochs and batches (:mod:`rumelhart.callbacks`):
-        recorders of loss, activations, gradients and weights, early
-        stopping, schedules, a progress bar. ``fit`` trains with copies
-        (``callbacks_``); their records land in ``history_``.
 """
+    + CALLBACKS_PARAMETER
+)
 
-_ATTRIBUTES_DOC = """
+_ATTRIBUTES_DOC = (
+    """
     coefs_ : list of ndarray
         Weights of the built-in network, ``coefs_[i]`` of shape
         (units of layer i, units of layer i + 1); absent with ``module``.
@@ -98,31 +98,9 @@ _ATTRIBUTES_DOC = """
         The trained network.
     device_ : str
         The device it was trained on.
-    loss_curve_ : list of float
-        Training loss of every epoch.
-    best_loss_ : float
-        Smallest training loss reached.
-    validation_scores_ : list of float or None
-        Validation score of every epoch with ``early_stopping``.
-    best_validation_score_ : float or None
-        Best validation score with ``early_stopping``.
-    n_iter_ : int
-        Number of epochs trained.
-    n_features_in_ : int
-        Number of input features.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of the features, when ``X`` had string column names.
-    n_outputs_ : int
-        Number of output units.
-    history_ : dict of list
-        ``history_["epochs"]``: one dict per epoch (epoch, loss, validation
-        score, seconds); plus the records of each callback under its key.
-        Each list converts to a ``pandas.DataFrame``.
-    callbacks_ : list of Callback
-        The callbacks as trained with.
-    n_steps_ : int
-        Number of weight changes made.
 """
+    + FITTED_ATTRIBUTES
+)
 
 
 class _TorchBackend:
@@ -214,28 +192,6 @@ class _TorchBackend:
                 layer.bias.detach().cpu().numpy().copy() for layer in layers
             ]
         return attrs
-
-    def fit(self, X, y=None, sample_weight=None):
-        """Train the network on ``(X, y)``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), or torch Dataset
-            Training inputs. A ``torch.utils.data.Dataset`` (or
-            ``DataLoader``) of ``(x, y)`` pairs, or of inputs ``x`` with
-            ``y`` passed separately, is read once into memory.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
-                default=None
-            Targets; None only when ``X`` is a torch Dataset of pairs.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(X, y, sample_weight, incremental=False)
 
     def _as_arrays(self, X, y, *, fitting):
         if is_torch_data(X):
@@ -351,27 +307,6 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
         self.module = module
         self.callbacks = callbacks
 
-    def partial_fit(self, X, y=None, classes=None, sample_weight=None):
-        """Train for one epoch on ``(X, y)``, continuing from the current weights.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), or torch Dataset
-            Training inputs, or a torch Dataset (see :meth:`fit`).
-        y : array-like of shape (n_samples,), default=None
-            Labels; None only when ``X`` is a torch Dataset of pairs.
-        classes : array-like of shape (n_classes,), default=None
-            Every label that can occur; required on the first call.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample.
-
-        Returns
-        -------
-        self : object
-            The updated estimator.
-        """
-        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
-
 
 class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
     __doc__ = (
@@ -463,23 +398,3 @@ class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
         self.dtype = dtype
         self.module = module
         self.callbacks = callbacks
-
-    def partial_fit(self, X, y=None, sample_weight=None):
-        """Train for one epoch on ``(X, y)``, continuing from the current weights.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), or torch Dataset
-            Training inputs, or a torch Dataset (see :meth:`fit`).
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
-                default=None
-            Targets; None only when ``X`` is a torch Dataset of pairs.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample.
-
-        Returns
-        -------
-        self : object
-            The updated estimator.
-        """
-        return super().partial_fit(X, y, sample_weight=sample_weight)
