@@ -6,11 +6,10 @@ estimators on PyTorch, imported only when first used so that
 ``import rumelhart`` never imports torch.
 """
 
-from . import callbacks, datasets
+from . import callbacks, datasets, schedules
+from ._version import __version__
 from .lr_finder import find_learning_rate
 from .rumelhart_mlp import RumelhartClassifier, RumelhartRegressor
-
-__version__ = "0.1.0"
 
 __all__ = [
     "RumelhartClassifier",
@@ -20,6 +19,7 @@ __all__ = [
     "callbacks",
     "datasets",
     "find_learning_rate",
+    "schedules",
 ]
 
 _TORCH_ESTIMATORS = {"TorchMLPClassifier", "TorchMLPRegressor"}

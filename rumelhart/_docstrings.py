@@ -13,18 +13,46 @@ CALLBACKS_PARAMETER = """\
         (``callbacks_``); their records land in ``history_``.
 """
 
+#: The classifiers' ``dead_zone`` parameter.
+DEAD_ZONE_PARAMETER = """\
+    dead_zone : float, default=0.0
+        With ``loss="squared_error"``, an output within ``dead_zone`` of its
+        0/1 target sends back no error: the paper's family trees use 0.2
+        (an "on" unit above 0.8 and an "off" unit below 0.2 count as
+        right). ``0 <= dead_zone < 0.5``; ignored by ``"log_loss"``.
+"""
+
 #: Fitted attributes of every estimator, after its backend's own ones.
 FITTED_ATTRIBUTES = """\
     loss_curve_ : list of float
-        Training loss of every epoch, measured during the epoch.
+        Training loss of every epoch, measured during the epoch (over all
+        ``warm_start`` fits and ``partial_fit`` calls).
+    loss_ : float
+        The last epoch's training loss.
     best_loss_ : float
         Smallest training loss reached.
     validation_scores_ : list of float or None
         Validation score of every epoch with ``early_stopping``.
+    validation_loss_ : list of float or None
+        Loss on the validation split of every epoch with ``early_stopping``.
     best_validation_score_ : float or None
         Best validation score with ``early_stopping``.
     n_iter_ : int
-        Number of epochs trained.
+        Number of epochs of the last ``fit`` (as scikit-learn's MLP: a
+        ``warm_start`` fit counts its own); ``partial_fit`` adds one per
+        call.
+    stop_reason_ : str
+        Why training stopped: ``"converged"`` (``n_iter_no_change`` epochs
+        without progress), ``"max_iter"``, ``"callback"``,
+        ``"interrupted"`` (Ctrl-C), ``"diverged"`` (best weights kept) or
+        ``"partial_fit"``.
+    t_ : int
+        Number of training samples seen (scikit-learn's ``t_``).
+    n_layers_ : int
+        Number of layers, the input and output layers included.
+    out_activation_ : str
+        Activation of the output units: ``"logistic"``, ``"softmax"`` or
+        ``"identity"``.
     n_features_in_ : int
         Number of input features.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -33,8 +61,9 @@ FITTED_ATTRIBUTES = """\
         Number of output units.
     history_ : dict of list
         ``history_["epochs"]``: one dict per epoch (epoch, loss, validation
-        score, seconds); plus the records of each callback under its key.
-        Each list converts to a ``pandas.DataFrame``.
+        score and loss, seconds), stored in compact columns (8 bytes per
+        epoch and value); plus the records of each callback under its key.
+        Each converts to a ``pandas.DataFrame``.
     callbacks_ : list of Callback
         The callbacks as trained with.
     n_steps_ : int

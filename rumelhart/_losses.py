@@ -1,31 +1,46 @@
-"""Loss functions: per-sample values and the error signal at the output units.
+"""Loss functions: which output units each one takes, and the batch error.
 
-``squared_error`` is the paper's E = 1/2 sum_j (y_j - d_j)^2 (eq. 3).
-``log_loss`` is the cross-entropy with its canonical output unit (logistic
-for one or several independent outputs, softmax for one-of-K), for which the
-output delta simplifies to ``y - d``.
+``squared_error`` is the paper's E = 1/2 sum_j (y_j - d_j)^2 (eq. 3), on any
+output unit. ``log_loss`` is the cross-entropy with its canonical output unit
+(logistic for one or several independent outputs, softmax for one-of-K), for
+which the error signal at the output's net input is ``y - d``.
 """
 
 import numpy as np
 
-from ._activations import DERIVATIVES
+#: The output units each loss can train.
+OUTPUTS = {
+    "log_loss": ("logistic", "softmax"),
+    "squared_error": ("identity", "logistic"),
+}
+
+#: The output unit whose derivative cancels in the loss's error signal.
+CANONICAL_OUTPUTS = {
+    "log_loss": ("logistic", "softmax"),
+    "squared_error": ("identity",),
+}
 
 
-def _squared_error(A, Y, output_activation):
-    diff = A - Y
-    return 0.5 * np.einsum("ij,ij->i", diff, diff)
+def check_output(loss, output_activation):
+    """Refuse a loss with output units it cannot train (the one place that checks).
 
-
-def _log_loss(A, Y, output_activation):
-    tiny = np.finfo(A.dtype).eps
-    A = np.clip(A, tiny, 1 - tiny)
-    if output_activation == "softmax":
-        return -np.einsum("ij,ij->i", Y, np.log(A))
-    return -(Y * np.log(A) + (1 - Y) * np.log1p(-A)).sum(axis=1)
+    Raises
+    ------
+    ValueError
+        When ``loss`` is unknown or ``output_activation`` is not among
+        ``OUTPUTS[loss]``.
+    """
+    if loss not in OUTPUTS:
+        raise ValueError(f"Unknown loss {loss!r}; expected one of {sorted(OUTPUTS)}.")
+    if output_activation not in OUTPUTS[loss]:
+        raise ValueError(
+            f"loss={loss!r} needs {' or '.join(OUTPUTS[loss])} output units, "
+            f"got {output_activation!r}."
+        )
 
 
 def summed_loss(loss, output_activation, A, Y, diff, sample_weight=None, scratch=None):
-    """``sum_i w_i E_i`` of a batch, the same value as ``LOSSES`` gives, cheaply.
+    """``sum_i w_i E_i`` of a batch, cheaply.
 
     The engine calls this on every batch, so it avoids the per-sample vector
     (one dot product when unweighted) and allocates nothing for the squared
@@ -34,11 +49,11 @@ def summed_loss(loss, output_activation, A, Y, diff, sample_weight=None, scratch
     Parameters
     ----------
     loss, output_activation : str
-        As in :func:`output_delta`.
+        The loss and the output units (see :func:`check_output`).
     A, Y : ndarray of shape (n_samples, n_outputs)
         Outputs of the network and desired outputs.
     diff : ndarray of shape (n_samples, n_outputs)
-        ``A - Y``, already computed for the output delta.
+        ``A - Y`` (for the squared error, with the dead zone's errors zeroed).
     sample_weight : ndarray of shape (n_samples,) or None
         Weight of each sample.
     scratch : ndarray of shape (n_samples, n_outputs), optional
@@ -55,8 +70,7 @@ def summed_loss(loss, output_activation, A, Y, diff, sample_weight=None, scratch
     tiny = _eps(A.dtype)
     t = np.maximum(A, tiny, out=scratch)
     if output_activation == "softmax":
-        # Softmax outputs are <= 1: the upper clip of LOSSES changes the
-        # log by at most eps; it is left out.
+        # Softmax outputs are <= 1, so only the lower clip matters.
         np.log(t, out=t)
         if sample_weight is None:
             return -float(np.vdot(Y, t))
@@ -82,41 +96,33 @@ def _eps(dtype):
         return _EPS.setdefault(dtype, np.finfo(dtype).eps)
 
 
-#: name -> function ``(A, Y, output_activation)`` giving each sample's loss.
-LOSSES = {"squared_error": _squared_error, "log_loss": _log_loss}
-
-#: The output unit that makes ``log_loss``'s output delta ``A - Y``.
-CANONICAL_OUTPUTS = {
-    "log_loss": ("logistic", "softmax"),
-    "squared_error": ("identity",),
-}
-
-
-def output_delta(loss, output_activation, A, Y, out):
-    """Write dE/dz at the output units (z: net input) into ``out``.
+def reduced_loss(
+    loss, output_activation, A, Y, sample_weight=None, reduction="mean", dead_zone=0.0
+):
+    """The error of outputs ``A`` against ``Y``, reduced as in training.
 
     Parameters
     ----------
-    loss : {"squared_error", "log_loss"}
-        The loss.
-    output_activation : str
-        Activation of the output units.
+    loss, output_activation : str
+        The loss and the output units (see :func:`check_output`).
     A, Y : ndarray of shape (n_samples, n_outputs)
         Outputs of the network and desired outputs.
-    out : ndarray of shape (n_samples, n_outputs)
-        Buffer that receives the result.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weight of each sample.
+    reduction : {"mean", "sum"}, default="mean"
+        Weighted mean or sum over the samples.
+    dead_zone : float, default=0.0
+        Errors smaller than this count as zero.
 
     Returns
     -------
-    out : ndarray
-        The buffer, holding ``dE/dz`` for each sample.
+    loss : float
     """
-    np.subtract(A, Y, out=out)
-    if output_activation in CANONICAL_OUTPUTS[loss]:
-        return out
-    if loss != "squared_error":
-        raise ValueError(
-            f"loss={loss!r} needs a {' or '.join(CANONICAL_OUTPUTS[loss])} output, "
-            f"got {output_activation!r}."
-        )
-    return DERIVATIVES[output_activation](A, out)
+    diff = A - Y
+    if dead_zone:
+        diff[np.abs(diff) < dead_zone] = 0.0
+    total = summed_loss(loss, output_activation, A, Y, diff, sample_weight)
+    if reduction == "sum":
+        return total
+    weight = A.shape[0] if sample_weight is None else float(sample_weight.sum())
+    return total / weight if weight > 0 else 0.0

@@ -26,8 +26,9 @@ from collections import namedtuple
 
 import numpy as np
 
+from . import _engine
 from ._activations import ACTIVATIONS, DERIVATIVES, OUTPUT_ACTIVATIONS
-from ._losses import CANONICAL_OUTPUTS, output_delta, summed_loss
+from ._losses import CANONICAL_OUTPUTS, check_output, summed_loss
 from ._optim import FlatArrays, Momentum
 
 #: Elements of the widest layer's activations per chunk of a large batch.
@@ -70,6 +71,12 @@ class NumpyMLP:
         Initial weights and biases are uniform in ``[-init_range, init_range]``.
     dtype : numpy dtype, default=np.float64
         Floating point type of weights and computations.
+    dead_zone : float, default=0.0
+        Errors smaller than this at an output unit count as zero (the
+        paper's margin: an "on" unit above 0.8 is right, with 0.2).
+    input_mask : ndarray of shape (layer_sizes[0], layer_sizes[1]), optional
+        Connections of the first layer: 1 where one exists, 0 where none
+        does; missing ones start at zero and their gradient is zero.
     """
 
     def __init__(
@@ -86,13 +93,17 @@ class NumpyMLP:
         reduction="mean",
         init_range=0.3,
         dtype=np.float64,
+        dead_zone=0.0,
+        input_mask=None,
     ):
+        check_output(loss, output_activation)
         self.layer_sizes = tuple(int(n) for n in layer_sizes)
         self.output_activation = output_activation
         self.hidden_activation = hidden_activation
         self.loss = loss
         self.reduction = reduction
         self.dtype = np.dtype(dtype)
+        self.dead_zone = float(dead_zone)
         self.seed(seed)
         rng = self.rng
         shapes = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
@@ -106,9 +117,33 @@ class NumpyMLP:
             b[...] = rng.uniform(-init_range, init_range, size=n_out)
         self.coefs = list(params[: len(shapes)])
         self.intercepts = list(params[len(shapes) :])
+        self.input_mask = None
+        if input_mask is not None:
+            self.input_mask = np.asarray(input_mask, dtype=self.dtype)
+            self.coefs[0] *= self.input_mask
         self.optimizer = Momentum(params, lr, momentum, weight_decay)
         self._buffers = {}
         self._grad_sum = None
+
+    @classmethod
+    def from_spec(cls, spec, *, lr, momentum, weight_decay=0.0, init_range=0.3):
+        """The engine of a :class:`~rumelhart._engine.NetworkSpec`, with eq. 9's
+        ε (``lr``) and α (``momentum``), weight decay and initial range."""
+        return cls(
+            spec.layer_sizes,
+            output_activation=spec.output_activation,
+            loss=spec.loss,
+            lr=lr,
+            momentum=momentum,
+            seed=spec.seed,
+            hidden_activation=spec.hidden_activation,
+            weight_decay=weight_decay,
+            reduction=spec.reduction,
+            init_range=init_range,
+            dtype=spec.dtype,
+            dead_zone=spec.dead_zone,
+            input_mask=spec.input_mask,
+        )
 
     def seed(self, seed):
         """Reseed the generator used for shuffling."""
@@ -167,20 +202,22 @@ class NumpyMLP:
         return work
 
     # -- forward and backward ----------------------------------------------
+    def _activate(self, i, z, row_max=None, row_sum=None):
+        """Layer ``i``'s activation applied to its net input ``z``, in place."""
+        if i < self.n_layers - 1:
+            return ACTIVATIONS[self.hidden_activation](z)
+        if self.output_activation == "softmax":
+            return ACTIVATIONS["softmax"](z, row_max, row_sum)
+        return OUTPUT_ACTIVATIONS[self.output_activation](z)
+
     def _forward_into(self, X, activations, row_max=None, row_sum=None):
-        """The forward pass, writing each layer's output into ``activations``."""
+        """The forward pass, writing each layer's output into ``activations``
+        (as many layers as it holds buffers for)."""
         a = X
-        last = self.n_layers - 1
-        hidden = ACTIVATIONS[self.hidden_activation]
-        for i, (W, b, out) in enumerate(zip(self.coefs, self.intercepts, activations)):
-            np.matmul(a, W, out=out)
-            np.add(out, b, out=out)
-            if i < last:
-                a = hidden(out)
-            elif self.output_activation == "softmax":
-                a = ACTIVATIONS["softmax"](out, row_max, row_sum)
-            else:
-                a = OUTPUT_ACTIVATIONS[self.output_activation](out)
+        for i, out in enumerate(activations):
+            np.matmul(a, self.coefs[i], out=out)
+            np.add(out, self.intercepts[i], out=out)
+            a = self._activate(i, out, row_max, row_sum)
         return activations
 
     def forward(self, X, activations=None):
@@ -204,23 +241,40 @@ class NumpyMLP:
             ]
         return self._forward_into(X, activations)
 
-    def predict(self, X):
-        """Output of the network for ``X``, shape (n_samples, n_outputs).
-
-        Large inputs go through in chunks of rows: memory beyond the output
-        stays small whatever the number of samples.
-        """
-        n = X.shape[0]
-        rows = self._chunk_rows()
+    def _forward_in_chunks(self, X, keep):
+        """Outputs of the layers ``keep`` for ``X``, computed in chunks of rows
+        so that memory beyond those outputs stays small."""
+        n, rows = X.shape[0], self._chunk_rows()
+        widths = self.layer_sizes[1 : max(keep) + 2]
         if n <= rows:
-            return self.forward(X)[-1]
-        out = np.empty((n, self.layer_sizes[-1]), self.dtype)
-        buffers = [np.empty((rows, k), self.dtype) for k in self.layer_sizes[1:]]
+            activations = self._forward_into(
+                X, [np.empty((n, k), self.dtype) for k in widths]
+            )
+            return [activations[i] for i in keep]
+        kept = [np.empty((n, widths[i]), self.dtype) for i in keep]
+        buffers = [np.empty((rows, k), self.dtype) for k in widths]
         for start in range(0, n, rows):
             stop = min(start + rows, n)
-            activations = [b[: stop - start] for b in buffers]
-            out[start:stop] = self._forward_into(X[start:stop], activations)[-1]
-        return out
+            chunk = [b[: stop - start] for b in buffers]
+            self._forward_into(X[start:stop], chunk)
+            for out, i in zip(kept, keep):
+                out[start:stop] = chunk[i]
+        return kept
+
+    def predict(self, X):
+        """Output of the network for ``X``, shape (n_samples, n_outputs)."""
+        return self._forward_in_chunks(X, [self.n_layers - 1])[0]
+
+    def hidden(self, X, layers):
+        """Outputs of the hidden layers ``layers`` (0-based) for ``X``."""
+        return self._forward_in_chunks(X, list(layers))
+
+    def decode(self, H, layer):
+        """Outputs of the network given hidden layer ``layer``'s outputs ``H``."""
+        a = np.array(H, dtype=self.dtype)
+        for i in range(layer + 1, self.n_layers):
+            a = self._activate(i, a @ self.coefs[i] + self.intercepts[i])
+        return a
 
     def _backward_into(self, X, Y, sample_weight, activations, work, factor):
         """Backward pass; ``work.grads`` receives ``scale/divisor * dE_sum/dW``.
@@ -234,6 +288,8 @@ class NumpyMLP:
         out = activations[-1]
         delta = work.deltas[-1]
         np.subtract(out, Y, out=delta)
+        if self.dead_zone:
+            delta[np.abs(delta) < self.dead_zone] = 0.0
         total = summed_loss(
             self.loss,
             self.output_activation,
@@ -244,9 +300,7 @@ class NumpyMLP:
             work.scratch[-1],
         )
         if self.output_activation not in CANONICAL_OUTPUTS[self.loss]:
-            if self.loss != "squared_error":
-                output_delta(self.loss, self.output_activation, out, Y, delta)  # raises
-            # The squared error's non-canonical output: times the derivative.
+            # The squared error's logistic output: times its derivative.
             DERIVATIVES[self.output_activation](out, delta, work.scratch[-1])
         scale, divisor = factor
         if sample_weight is None:
@@ -319,6 +373,7 @@ class NumpyMLP:
         deltas = [np.empty_like(a) for a in activations]
         grads = [np.empty_like(p) for p in self.optimizer.params]
         total = self.backward(X, Y, sample_weight, activations, deltas, grads)
+        self._mask_gradients(grads)
         if self.reduction == "mean":
             total /= X.shape[0] if sample_weight is None else sample_weight.sum()
         return total, grads
@@ -368,8 +423,14 @@ class NumpyMLP:
         """
         factor = self._factor(X.shape[0], sample_weight, -self.optimizer.lr)
         total, grads = self._gradient_step(X, Y, sample_weight, work, factor)
+        self._mask_gradients(grads)
         self.optimizer.step(grads, scaled=True)
         return total
+
+    def _mask_gradients(self, grads):
+        """Zero the gradients of the first layer's missing connections."""
+        if self.input_mask is not None:
+            np.multiply(grads[0], self.input_mask, out=grads[0])
 
     def prepare(self, X, Y, sample_weight=None):
         """Training data in the form :meth:`run_epoch` takes.
@@ -463,16 +524,79 @@ class NumpyMLP:
             return bool(np.isfinite(params.flat).all())
         return all(np.isfinite(p).all() for p in params)
 
-    def get_params(self):
-        """Copies of the weights, the velocities of eq. 9 included."""
-        return [p.copy() for p in self.optimizer.params + self.optimizer.velocities]
+    def snapshot(self):
+        """Copies of the weights and of the velocities of eq. 9."""
+        optimizer = self.optimizer
+        return [p.copy() for p in optimizer.params + optimizer.velocities]
 
-    def set_params(self, params):
-        """Restore weights and velocities saved by :meth:`get_params`."""
-        for target, source in zip(
-            self.optimizer.params + self.optimizer.velocities, params
-        ):
+    def restore(self, snapshot):
+        """Return to the weights and velocities :meth:`snapshot` saved."""
+        optimizer = self.optimizer
+        for target, source in zip(optimizer.params + optimizer.velocities, snapshot):
             target[...] = source
+
+    # -- inference ---------------------------------------------------------
+    def weights(self):
+        """The weight matrices and the biases (the engine's own arrays)."""
+        return self.coefs, self.intercepts
+
+    # -- what the callbacks read and set -------------------------------------
+    @property
+    def lr(self):
+        """The learning rate ε, read at every step."""
+        return self.optimizer.lr
+
+    @lr.setter
+    def lr(self, value):
+        self.optimizer.lr = float(value)
+
+    @property
+    def momentum(self):
+        """The momentum α, read at every step."""
+        return self.optimizer.momentum
+
+    @momentum.setter
+    def momentum(self, value):
+        self.optimizer.momentum = float(value)
+
+    def layer_names(self):
+        """``hidden_1``, ..., ``output``."""
+        return _engine.layer_names(self.n_layers)
+
+    @staticmethod
+    def probe(data, n_rows):
+        """The first ``n_rows`` samples of :meth:`prepare`'s data."""
+        return tuple(None if a is None else a[:n_rows] for a in data)
+
+    def activation_stats(self, X):
+        """``[(layer name, ACTIVATION_STATS)]`` of each layer's outputs on ``X``."""
+        kinds = [self.hidden_activation] * (self.n_layers - 1)
+        kinds.append(self.output_activation)
+        return [
+            (name, _engine.activation_stats(a, kind))
+            for name, a, kind in zip(self.layer_names(), self.forward(X), kinds)
+        ]
+
+    def gradient_stats(self, X, Y, sample_weight=None):
+        """``[(layer name, TENSOR_STATS)]`` of dE/dW on ``(X, Y)``; the
+        optimizer's state is untouched."""
+        _, grads = self.loss_and_gradients(X, Y, sample_weight)
+        return [
+            (name, _engine.tensor_stats(g))
+            for name, g in zip(self.layer_names(), grads)
+        ]
+
+    def weight_stats(self):
+        """``[(layer name, TENSOR_STATS)]`` of each weight matrix."""
+        return [
+            (name, _engine.tensor_stats(W))
+            for name, W in zip(self.layer_names(), self.coefs)
+        ]
+
+    @staticmethod
+    def to_numpy(stats):
+        """A statistics vector as a NumPy array."""
+        return np.asarray(stats)
 
     def __getstate__(self):
         state = self.__dict__.copy()

@@ -19,8 +19,14 @@ accumulate before the one step, so that memory stays small.
 
 import copy
 import itertools
+import math
+import threading
+import warnings
 
 import numpy as np
+
+from . import _engine
+from ._losses import check_output
 
 try:
     import torch
@@ -72,15 +78,38 @@ def resolve_device(device):
     return device
 
 
-def build_mlp(layer_sizes, activation):
-    """``Linear`` layers with ``activation`` between them (the output is raw)."""
+def build_mlp(layer_sizes, activation, generator=None):
+    """``Linear`` layers with ``activation`` between them (the output is raw).
+
+    The weights are drawn as ``nn.Linear`` draws them (uniform in
+    ``±1/sqrt(fan_in)``), but from ``generator``: building a network never
+    touches torch's global generator, so fits in threads are reproducible.
+    """
     layers = []
     pairs = list(itertools.pairwise(layer_sizes))
     for i, (n_in, n_out) in enumerate(pairs):
-        layers.append(nn.Linear(n_in, n_out))
+        linear = torch.nn.utils.skip_init(nn.Linear, n_in, n_out)
+        bound = 1 / math.sqrt(n_in) if n_in > 0 else 0.0
+        with torch.no_grad():
+            for param in (linear.weight, linear.bias):
+                nn.init.uniform_(param, -bound, bound, generator=generator)
+        layers.append(linear)
         if i < len(pairs) - 1:
             layers.append(ACTIVATIONS[activation]())
     return nn.Sequential(*layers)
+
+
+#: torch's global generator is shared by every thread; a custom module is
+#: built under this lock, from a forked and seeded generator.
+_GLOBAL_RNG_LOCK = threading.Lock()
+
+
+def build_seeded(factory, seed):
+    """``factory()`` run under torch's global generator seeded with ``seed``,
+    which is left as it was (one thread at a time)."""
+    with _GLOBAL_RNG_LOCK, torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return factory()
 
 
 def _identity(x):
@@ -226,6 +255,13 @@ class TorchMLP:
         float32 or float64.
     seed : int
         Seed of the local generator used for shuffling.
+    hidden_activation : str, default="relu"
+        Activation of the built-in network's hidden layers (for read-outs).
+    dead_zone : float, default=0.0
+        Errors smaller than this at an output unit count as zero.
+    input_mask : ndarray of shape (n_features, units of the first layer), optional
+        Connections of the built-in network's first layer (1: exists);
+        missing ones start at zero and their gradient is zero.
     """
 
     def __init__(
@@ -242,27 +278,68 @@ class TorchMLP:
         device,
         dtype,
         seed,
+        hidden_activation="relu",
+        dead_zone=0.0,
+        input_mask=None,
     ):
+        check_output(loss, output_activation)
         self.dtype = np.dtype(dtype)
         self.device = device
         self.output_activation = output_activation
+        self.hidden_activation = hidden_activation
         self.loss = loss
+        self.dead_zone = float(dead_zone)
         self.optimizer_name = optimizer
-        self.lr = lr
-        self.momentum = momentum
-        self.weight_decay = weight_decay
         self.lr_schedule = lr_schedule
         self.module = module.to(device=device, dtype=self.torch_dtype)
+        self.input_mask = None
+        if input_mask is not None:
+            self._set_input_mask(input_mask)
         self.optimizer = _make_optimizer(
             optimizer, self.module.parameters(), lr, momentum, weight_decay
         )
+        self._initial = {"lr": lr, "momentum": momentum, "weight_decay": weight_decay}
         self.scheduler = None
         self.seed(seed)
+
+    @classmethod
+    def from_spec(cls, spec, module, *, device, **optimizer_settings):
+        """The engine of a :class:`~rumelhart._engine.NetworkSpec` training
+        ``module`` on ``device`` (``optimizer``, ``lr``, ``momentum``,
+        ``weight_decay``, ``lr_schedule`` in ``optimizer_settings``)."""
+        return cls(
+            module,
+            output_activation=spec.output_activation,
+            loss=spec.loss,
+            device=device,
+            dtype=spec.dtype,
+            seed=spec.seed,
+            hidden_activation=spec.hidden_activation,
+            dead_zone=spec.dead_zone,
+            input_mask=spec.input_mask,
+            **optimizer_settings,
+        )
+
+    def _set_input_mask(self, input_mask):
+        first = self.linear_layers()[0]
+        mask = torch.as_tensor(np.asarray(input_mask).T.copy(), device=self.device)
+        self.input_mask = mask.to(first.weight.dtype)
+        with torch.no_grad():
+            first.weight.mul_(self.input_mask)
 
     @property
     def torch_dtype(self):
         """The torch dtype of weights and data."""
         return _NUMPY_TO_TORCH[self.dtype]
+
+    @property
+    def layer_sizes(self):
+        """Units per layer of the built-in network (inputs first); of a custom
+        module, only what its ``Linear`` layers tell."""
+        layers = self.linear_layers()
+        if not layers:
+            return ()
+        return (layers[0].in_features, *(layer.out_features for layer in layers))
 
     # -- engine protocol ---------------------------------------------------
     def seed(self, seed):
@@ -275,11 +352,7 @@ class TorchMLP:
         new = copy.copy(self)
         new.module = copy.deepcopy(self.module)
         new.optimizer = _make_optimizer(
-            self.optimizer_name,
-            new.module.parameters(),
-            self.lr,
-            self.momentum,
-            self.weight_decay,
+            self.optimizer_name, new.module.parameters(), **self._initial
         )
         new.optimizer.load_state_dict(copy.deepcopy(self.optimizer.state_dict()))
         new.scheduler = None
@@ -291,12 +364,35 @@ class TorchMLP:
         """Forget the optimizer's running state (momentum, Adam moments)."""
         self.optimizer.state.clear()
 
-    def _tensor(self, a):
+    def snapshot(self):
+        """Copies of the module's weights and of the optimizer's state."""
+        weights = {k: v.detach().clone() for k, v in self.module.state_dict().items()}
+        optimizer = copy.deepcopy(self.optimizer.state_dict())
+        return weights, optimizer
+
+    def restore(self, snapshot):
+        """Return to the weights and optimizer state :meth:`snapshot` saved."""
+        weights, optimizer = snapshot
+        self.module.load_state_dict(weights)
+        self.optimizer.load_state_dict(copy.deepcopy(optimizer))
+
+    def _tensor(self, a, private=False):
+        """``a`` on the device; shares the caller's memory where it can,
+        unless ``private`` (a module that may write to its input)."""
         if a is None:
             return None
-        return torch.as_tensor(
-            np.ascontiguousarray(a), dtype=self.torch_dtype, device=self.device
-        )
+        a = np.ascontiguousarray(a)
+        if private:
+            return torch.tensor(a, dtype=self.torch_dtype, device=self.device)
+        if a.flags.writeable:
+            return torch.as_tensor(a, dtype=self.torch_dtype, device=self.device)
+        # Read-only input (a memmap, a pandas buffer): torch warns that it
+        # could write to it; the built-in network never does.
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", message=".*not writable", category=UserWarning
+            )
+            return torch.as_tensor(a, dtype=self.torch_dtype, device=self.device)
 
     def prepare(self, X, Y, sample_weight=None):
         """Move the training data to the device once.
@@ -315,12 +411,11 @@ class TorchMLP:
 
     def start_fit(self, n_samples, batch_size, max_epochs):
         """Build the learning-rate schedule for a fit of ``max_epochs``."""
+        lr = self._initial["lr"]
         for group in self.optimizer.param_groups:
-            group["lr"] = self.lr
+            group["lr"] = lr
         steps = max_epochs * -(-n_samples // batch_size)
-        self.scheduler = _make_schedule(
-            self.lr_schedule, self.optimizer, self.lr, steps
-        )
+        self.scheduler = _make_schedule(self.lr_schedule, self.optimizer, lr, steps)
 
     def end_fit(self):
         """Drop the schedule, which only lives for one fit."""
@@ -333,6 +428,13 @@ class TorchMLP:
             return torch.softmax(raw, dim=1)
         return raw
 
+    def _errors(self, out, Y):
+        """``out - Y``, errors inside the dead zone set to zero."""
+        diff = out - Y
+        if self.dead_zone:
+            diff = diff.masked_fill(diff.abs() < self.dead_zone, 0.0)
+        return diff
+
     def _sample_losses(self, raw, Y):
         if self.loss == "log_loss":
             if self.output_activation == "softmax":
@@ -340,7 +442,7 @@ class TorchMLP:
             return F.binary_cross_entropy_with_logits(raw, Y, reduction="none").sum(
                 dim=1
             )
-        diff = self._outputs(raw) - Y
+        diff = self._errors(self._outputs(raw), Y)
         return 0.5 * (diff * diff).sum(dim=1)
 
     def _summed_loss(self, raw, target, wb):
@@ -358,6 +460,8 @@ class TorchMLP:
                 # Class indices or probabilities, both fused.
                 return F.cross_entropy(raw, target, reduction="sum")
             return F.binary_cross_entropy_with_logits(raw, target, reduction="sum")
+        if self.dead_zone:
+            return 2 * self._sample_losses(raw, target).sum()
         return F.mse_loss(self._outputs(raw), target, reduction="sum")
 
     def _loss_factor(self, weighted):
@@ -489,7 +593,7 @@ class TorchMLP:
                 total = per_sample.sum(dim=1) @ w
             return raw.sigmoid_().sub_(T), total
         out = raw.sigmoid_() if act == "logistic" else raw
-        diff = out - T
+        diff = self._errors(out, T)
         if w is None:
             total = 0.5 * torch.dot(diff.reshape(-1), diff.reshape(-1))
         else:
@@ -530,6 +634,8 @@ class TorchMLP:
                 batch_sum = batch_sum + gradients(Xb[sl], Tb[sl], wc, scale, start > 0)
         if weight_sum is not None:
             batch_sum = batch_sum * weight_sum  # sum_i w_i E_i again
+        if self.input_mask is not None:
+            self.linear_layers()[0].weight.grad.mul_(self.input_mask)
         self.optimizer.step()
         if self.scheduler is not None:
             self.scheduler.step()
@@ -560,6 +666,17 @@ class TorchMLP:
             )
         return tensor
 
+    def _batches(self, X, targets, w, batch_size, order):
+        """``(Xb, Tb, wb)`` of each batch of an epoch, in ``order`` if given."""
+        for start in range(0, X.shape[0], batch_size):
+            if order is None:
+                sl = slice(start, start + batch_size)
+                yield X[sl], targets[sl], None if w is None else w[sl]
+            else:
+                idx = order[start : start + batch_size]
+                wb = None if w is None else w.index_select(0, idx)
+                yield X.index_select(0, idx), targets.index_select(0, idx), wb
+
     def run_epoch(self, data, batch_size, shuffle=True, on_batch=None):
         """Train for one epoch; the mean (weighted) loss of its batches."""
         X, Y, w = data
@@ -570,42 +687,35 @@ class TorchMLP:
         gradients, wants_labels = self._gradient_fn(labels is not None, layers)
         targets = labels if wants_labels and labels is not None else Y
         params = [p for g in self.optimizer.param_groups for p in g["params"]]
-        step = self._train_step
+        # A module of the user's may write to its input: it gets a copy.
+        private = layers is None
         total_weight = n if w is None else w.sum()
         if batch_size >= n:
             chunk = None
             if layers is not None:
                 widest = max(p.shape[0] for p in params)
                 chunk = max(1024, _CHUNK_ELEMENTS // max(widest, 1))
-            total = step(X, targets, w, gradients, params, chunk)
+            Xb = X.clone() if private else X
+            total = self._train_step(Xb, targets, w, gradients, params, chunk)
             if on_batch is not None:
                 on_batch(total, total_weight)
-        else:
-            order = (
-                torch.randperm(n, generator=self.generator, device=self.device)
-                if shuffle
-                else None
-            )
-            sums = []
-            for start in range(0, n, batch_size):
-                if order is None:
-                    sl = slice(start, start + batch_size)
-                    Xb, Tb = X[sl], targets[sl]
-                    wb = None if w is None else w[sl]
-                else:
-                    idx = order[start : start + batch_size]
-                    Xb, Tb = X.index_select(0, idx), targets.index_select(0, idx)
-                    wb = None if w is None else w.index_select(0, idx)
-                batch_sum = step(Xb, Tb, wb, gradients, params)
-                sums.append(batch_sum)
-                if on_batch is not None:
-                    on_batch(batch_sum, Xb.shape[0] if wb is None else wb.sum())
-            total = torch.stack(sums).sum()
-        return float(total / total_weight)  # the epoch's only host sync
+            return float(total / total_weight)  # the epoch's only host sync
+        order = None
+        if shuffle:
+            order = torch.randperm(n, generator=self.generator, device=self.device)
+        sums = []
+        for Xb, Tb, wb in self._batches(X, targets, w, batch_size, order):
+            if private and order is None:
+                Xb = Xb.clone()
+            batch_sum = self._train_step(Xb, Tb, wb, gradients, params)
+            sums.append(batch_sum)
+            if on_batch is not None:
+                on_batch(batch_sum, Xb.shape[0] if wb is None else wb.sum())
+        return float(torch.stack(sums).sum() / total_weight)
 
-    @torch.no_grad()
-    def predict(self, X, chunk_size=None):
-        """Network outputs for ``X`` (NumPy in, NumPy out), in chunks of rows.
+    # -- inference ---------------------------------------------------------
+    def _in_chunks(self, X, fn, chunk_size=None):
+        """``fn(tensor)`` (a NumPy array) over ``X`` in chunks of rows.
 
         ``chunk_size`` defaults to 16,384 rows on CPU, whose activations
         stay in cache, and 65,536 elsewhere.
@@ -613,17 +723,73 @@ class TorchMLP:
         if chunk_size is None:
             chunk_size = 16384 if self.device.type == "cpu" else 65536
         self.module.eval()
+        private = self._layers() is None
         n = X.shape[0]
-        if n <= chunk_size:
-            return self._outputs(self.module(self._tensor(X))).cpu().numpy()
         out = None
-        for start in range(0, n, chunk_size):
-            Xb = self._tensor(X[start : start + chunk_size])
-            chunk = self._outputs(self.module(Xb)).cpu().numpy()
-            if out is None:
-                out = np.empty((n, *chunk.shape[1:]), chunk.dtype)
-            out[start : start + chunk.shape[0]] = chunk
+        with torch.no_grad():
+            for start in range(0, max(n, 1), chunk_size):
+                part = fn(self._tensor(X[start : start + chunk_size], private))
+                part = part.cpu().numpy()
+                if n <= chunk_size:
+                    return part
+                if out is None:
+                    out = np.empty((n, *part.shape[1:]), part.dtype)
+                out[start : start + part.shape[0]] = part
         return out
+
+    def predict(self, X, chunk_size=None):
+        """Network outputs for ``X`` (NumPy in, NumPy out), in chunks of rows."""
+        return self._in_chunks(X, lambda Xb: self._outputs(self.module(Xb)), chunk_size)
+
+    def _builtin_layers(self, what):
+        layers = self._layers()
+        if layers is None:
+            raise NotImplementedError(
+                f"{what} needs the built-in network (an nn.Sequential of Linear "
+                "layers and activations); a custom module's hidden layers are "
+                "its own."
+            )
+        return layers
+
+    def hidden(self, X, layers):
+        """Outputs of the built-in network's hidden layers ``layers`` (0-based)."""
+        network = self._builtin_layers("The hidden layers' outputs")
+        stop = max(layers) + 1
+
+        def forward(x):
+            outputs = []
+            for weight, bias, fn in network[:stop]:
+                x = F.linear(x, weight, bias)
+                x = x if fn is None else fn(x)
+                outputs.append(x)
+            return torch.cat([outputs[i] for i in layers], dim=1)
+
+        joined = self._in_chunks(X, forward)
+        widths = [self.layer_sizes[i + 1] for i in layers]
+        return np.split(joined, np.cumsum(widths)[:-1], axis=1)
+
+    def decode(self, H, layer):
+        """Outputs of the built-in network from hidden layer ``layer``'s outputs."""
+        network = self._builtin_layers("Decoding")
+
+        def forward(h):
+            for weight, bias, fn in network[layer + 1 :]:
+                h = F.linear(h, weight, bias)
+                h = h if fn is None else fn(h)
+            return self._outputs(h)
+
+        return self._in_chunks(np.asarray(H), forward)
+
+    def weights(self):
+        """NumPy copies of the ``Linear`` layers' weights, shape (in, out),
+        and biases."""
+        layers = self.linear_layers()
+        coefs = [layer.weight.detach().cpu().numpy().T.copy() for layer in layers]
+        intercepts = [
+            None if layer.bias is None else layer.bias.detach().cpu().numpy().copy()
+            for layer in layers
+        ]
+        return coefs, intercepts
 
     @torch.no_grad()
     def params_finite(self):
@@ -637,24 +803,105 @@ class TorchMLP:
             return all(bool(torch.isfinite(p).all()) for p in params)
         return bool(torch.isfinite(flat).all())
 
-    def get_params(self):
-        """A copy of the module's weights (for restoring the best epoch)."""
-        return {k: v.detach().clone() for k, v in self.module.state_dict().items()}
-
-    def set_params(self, params):
-        """Restore weights saved by :meth:`get_params`."""
-        self.module.load_state_dict(params)
-
     def linear_layers(self):
         """The ``nn.Linear`` layers of the module, in order."""
         return [m for m in self.module.modules() if isinstance(m, nn.Linear)]
+
+    # -- what the callbacks read and set -------------------------------------
+    @property
+    def lr(self):
+        """The learning rate of the optimizer's first parameter group."""
+        return self.optimizer.param_groups[0]["lr"]
+
+    @lr.setter
+    def lr(self, value):
+        for group in self.optimizer.param_groups:
+            group["lr"] = float(value)
+
+    @property
+    def momentum(self):
+        """SGD's momentum, or Adam's first beta."""
+        group = self.optimizer.param_groups[0]
+        return group["momentum"] if "momentum" in group else group["betas"][0]
+
+    @momentum.setter
+    def momentum(self, value):
+        for group in self.optimizer.param_groups:
+            if "momentum" in group:
+                group["momentum"] = float(value)
+            else:
+                group["betas"] = (float(value), group["betas"][1])
+
+    def _weight_modules(self):
+        """The modules that own a ``weight`` parameter, in order."""
+        return [
+            module
+            for module in self.module.modules()
+            if isinstance(getattr(module, "weight", None), nn.Parameter)
+        ]
+
+    def layer_names(self):
+        """``hidden_1``, ..., ``output``: one per module owning a weight."""
+        return _engine.layer_names(len(self._weight_modules()))
+
+    @staticmethod
+    def probe(data, n_rows):
+        """The first ``n_rows`` samples of :meth:`prepare`'s data."""
+        return tuple(None if a is None else a[:n_rows] for a in data)
+
+    def activation_stats(self, X):
+        """``[(layer name, ACTIVATION_STATS)]`` of every activation module's
+        output and of the output units, on ``X`` (a device tensor)."""
+        captured = []
+        hooks = [
+            module.register_forward_hook(
+                lambda mod, inp, out, kind=kind: captured.append(
+                    _activation_stats(out, kind)
+                )
+            )
+            for module in self.module.modules()
+            if (kind := _ACTIVATION_KINDS.get(type(module).__name__))
+        ]
+        try:
+            with torch.no_grad():
+                out = self._outputs(self.module(X.clone()))
+        finally:
+            for hook in hooks:
+                hook.remove()
+        captured.append(_activation_stats(out, self.output_activation))
+        return list(zip(_engine.layer_names(len(captured)), captured))
+
+    def gradient_stats(self, X, Y, sample_weight=None):
+        """``[(layer name, TENSOR_STATS)]`` of dE/dW on ``(X, Y)``; the
+        optimizer's gradients and state are untouched."""
+        modules = self._weight_modules()
+        losses = self._sample_losses(self.module(X.clone()), Y)
+        if sample_weight is None:
+            loss = losses.mean()
+        else:
+            loss = (losses @ sample_weight) / sample_weight.sum()
+        grads = torch.autograd.grad(loss, [m.weight for m in modules])
+        names = _engine.layer_names(len(modules))
+        return [(name, _tensor_stats(g)) for name, g in zip(names, grads)]
+
+    def weight_stats(self):
+        """``[(layer name, TENSOR_STATS)]`` of every weight matrix."""
+        modules = self._weight_modules()
+        names = _engine.layer_names(len(modules))
+        return [(name, _tensor_stats(m.weight)) for name, m in zip(names, modules)]
+
+    @staticmethod
+    def to_numpy(stats):
+        """A statistics vector as a NumPy array (one device sync)."""
+        return stats.detach().cpu().numpy()
 
     # -- pickling: CPU tensors only, so a GPU model loads anywhere ---------
     def __getstate__(self):
         state = self.__dict__.copy()
         state["module"] = copy.deepcopy(self.module).to("cpu")
-        optimizer_state = self.optimizer.state_dict()
-        state["optimizer"] = _to_cpu(optimizer_state)
+        state["optimizer"] = _to_cpu(self.optimizer.state_dict())
+        if self.input_mask is not None:
+            state["input_mask"] = self.input_mask.cpu()
         state["generator"] = None
         state["scheduler"] = None
         state.pop("_constants", None)
@@ -662,26 +909,28 @@ class TorchMLP:
         return state
 
     def __setstate__(self, state):
-        device = torch.device(state["device"])
-        if device.type == "cuda" and not torch.cuda.is_available():
-            device = torch.device("cpu")
-        if device.type == "mps":
-            mps = getattr(torch.backends, "mps", None)
-            if mps is None or not mps.is_available():
-                device = torch.device("cpu")
         optimizer_state = state.pop("optimizer")
         self.__dict__.update(state)
-        self.device = device
-        self.module = self.module.to(device)
+        self.device = _available_or_cpu(torch.device(state["device"]))
+        self.module = self.module.to(self.device)
+        if self.input_mask is not None:
+            self.input_mask = self.input_mask.to(self.device)
         self.optimizer = _make_optimizer(
-            self.optimizer_name,
-            self.module.parameters(),
-            self.lr,
-            self.momentum,
-            self.weight_decay,
+            self.optimizer_name, self.module.parameters(), **self._initial
         )
         self.optimizer.load_state_dict(optimizer_state)
         self.seed(0)
+
+
+def _available_or_cpu(device):
+    """``device``, or the CPU where it does not exist on this machine."""
+    if device.type == "cuda" and not torch.cuda.is_available():
+        return torch.device("cpu")
+    if device.type == "mps":
+        mps = getattr(torch.backends, "mps", None)
+        if mps is None or not mps.is_available():
+            return torch.device("cpu")
+    return device
 
 
 def _to_cpu(obj):
@@ -692,3 +941,36 @@ def _to_cpu(obj):
     if isinstance(obj, list | tuple):
         return type(obj)(_to_cpu(v) for v in obj)
     return obj
+
+
+#: Kind of squashing of the activation modules the read-outs know.
+_ACTIVATION_KINDS = {
+    "Sigmoid": "logistic",
+    "Tanh": "tanh",
+    "ReLU": "relu",
+    "GELU": "gelu",
+    "LeakyReLU": "relu",
+    "ELU": "relu",
+    "SiLU": "relu",
+    "Softmax": "softmax",
+}
+
+
+def _tensor_stats(t):
+    """``TENSOR_STATS`` of a tensor, on its device."""
+    t = t.detach().double()
+    return torch.stack([t.mean(), t.std(unbiased=False), t.abs().max(), t.norm()])
+
+
+def _activation_stats(a, kind):
+    """``ACTIVATION_STATS`` of a layer's outputs, on their device."""
+    a = a.detach().double()
+    margin = _engine.SATURATION_MARGIN
+    if kind in ("logistic", "softmax"):
+        saturated = ((a < margin) | (a > 1 - margin)).double().mean()
+    elif kind == "tanh":
+        saturated = (a.abs() > 1 - margin).double().mean()
+    else:
+        saturated = torch.zeros((), dtype=a.dtype, device=a.device)
+    dead = (a <= 0).all(dim=0).double().mean()
+    return torch.stack([a.mean(), a.std(unbiased=False), saturated, dead])

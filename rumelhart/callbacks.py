@@ -9,81 +9,107 @@ each callback's ``key``, as plain lists of dicts::
     clf = RumelhartClassifier(callbacks=[GradientRecorder(every_n=5)]).fit(X, y)
     pd.DataFrame(clf.history_["gradients"])
 
-Recorders cost nothing when not used: without a batch-level callback the
-engines run their batch loop with no hook at all. The diagnostics recorders
-measure a fixed probe batch (the first ``n_probe`` training samples) every
-``every_n`` steps; on torch they keep their numbers on the device and copy
-them to the host once per epoch.
+Every hook takes one argument, the :class:`TrainingContext` (estimator,
+:class:`EngineView`, epoch, step, losses, logs...); information added in
+later versions arrives as new attributes of the context, so a callback keeps
+working. Recorders cost nothing when not used: without a batch-level
+callback the engines run their batch loop with no hook at all. The
+diagnostics recorders measure a fixed probe batch (the first ``n_probe``
+training samples) every ``every_n`` steps; on torch they keep their numbers
+on the device and copy them to the host once per epoch.
 """
 
+import inspect
 import math
 
 import numpy as np
 
-from . import _inspect
+from ._context import EngineView, TrainingContext
+from ._engine import ACTIVATION_STATS, TENSOR_STATS
+from .exceptions import StopTraining
 
 __all__ = [
     "ActivationRecorder",
     "Callback",
     "EarlyStopping",
+    "EngineView",
     "GradientRecorder",
     "LossRecorder",
     "ParamScheduler",
     "ProgressBar",
     "StopTraining",
+    "TrainingContext",
     "WeightRecorder",
 ]
-
-
-class StopTraining(Exception):
-    """Raise from a callback hook to end training now, keeping the weights."""
 
 
 class Callback:
     """Base class: override the hooks you need; each does nothing by default.
 
-    The hooks receive the estimator being fitted and its training ``engine``
-    (the backend object that owns the weights; see ``rumelhart._inspect`` for
-    read-outs that work on both backends).
+    Every hook receives the :class:`TrainingContext` of the fit (call it
+    ``context``). Hooks written for rumelhart 0.1, which took
+    ``(estimator, engine, ...)``, still work until 0.3, with a
+    ``FutureWarning``.
 
     Attributes
     ----------
     key : str
         Name of this callback's records in the estimator's ``history_``.
     order : int
-        Callbacks with a lower order see each batch first (schedulers run
-        last, so that recorders see the rate the batch was trained with).
+        Callbacks with a lower order are called first at every hook
+        (:class:`EarlyStopping` runs first, so that the others see the
+        restored weights at ``on_fit_end``; schedulers run last, so that
+        recorders see the rate a batch was trained with).
     """
 
     key = "callback"
     order = 0
 
-    def on_fit_begin(self, estimator, engine, data):
-        """Called before the first epoch; ``data`` is ``(X, Y, sample_weight)``."""
+    def on_fit_begin(self, context):
+        """Called before the first epoch."""
 
-    def on_epoch_begin(self, estimator, engine, epoch):
-        """Called before each epoch (``epoch`` counts from 1 over the fits)."""
+    def on_epoch_begin(self, context):
+        """Called before each epoch (``context.epoch`` is the coming one)."""
 
-    def on_batch_end(self, estimator, engine, step, batch_loss, batch_weight):
-        """Called after each change of the weights.
+    def on_batch_end(self, context):
+        """Called after each change of the weights (``context.step``,
+        ``context.batch_loss``, ``context.batch_weight``)."""
 
-        ``batch_loss`` is the batch's summed (weighted) loss and
-        ``batch_weight`` its number of samples (or sum of weights); on torch
-        both are device tensors, read them without forcing a sync.
-        """
+    def on_epoch_end(self, context):
+        """Called after each epoch with ``context.logs``; return True (or
+        set ``context.stop_training``) to stop training after it."""
 
-    def on_epoch_end(self, estimator, engine, epoch, logs):
-        """Called after each epoch with ``logs`` (epoch, loss, time, ...).
-
-        Return True to stop training after this epoch.
-        """
-
-    def on_fit_end(self, estimator, engine):
-        """Called once training ends, also when it was stopped early."""
+    def on_fit_end(self, context):
+        """Called once training ends (``context.stop_reason`` says why)."""
 
     def records(self):
         """What the callback recorded, as a list of dicts (None if nothing)."""
         return None
+
+    def __repr__(self):
+        shown = []
+        parameters = inspect.signature(type(self).__init__).parameters.values()
+        for p in parameters:
+            if p.name == "self" or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                continue
+            value = getattr(self, p.name, p.default)
+            if p.default is p.empty or not _same(value, p.default):
+                shown.append(f"{p.name}={_short_repr(value)}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
+def _same(a, b):
+    try:
+        return bool(a is b or a == b)
+    except Exception:  # arrays and other ambiguous comparisons
+        return False
+
+
+def _short_repr(value):
+    name = getattr(value, "__name__", None)
+    if callable(value) and name is not None and not inspect.isclass(value):
+        return name  # a function: its name, not its address
+    return repr(value)
 
 
 class _EveryN(Callback):
@@ -92,7 +118,7 @@ class _EveryN(Callback):
     def __init__(self, every_n=1):
         self.every_n = every_n
 
-    def on_fit_begin(self, estimator, engine, data):
+    def on_fit_begin(self, context):
         if not (isinstance(self.every_n, int) and self.every_n >= 1):
             raise ValueError(
                 f"{type(self).__name__}: every_n must be a positive int, "
@@ -101,19 +127,17 @@ class _EveryN(Callback):
         if not hasattr(self, "records_"):
             self.records_ = []
         self._pending = []  # (step, epoch, payload) awaiting the epoch's sync
-        self._epoch = 0
-
-    def on_epoch_begin(self, estimator, engine, epoch):
-        self._epoch = epoch
+        self._engine = context.engine
 
     def _due(self, step):
         return step % self.every_n == 0
 
-    def on_epoch_end(self, estimator, engine, epoch, logs):
+    def on_epoch_end(self, context):
         self._flush()
 
-    def on_fit_end(self, estimator, engine):
+    def on_fit_end(self, context):
         self._flush()
+        self._engine = None  # keep no reference to the network
 
     def _flush(self):
         for step, epoch, payload in self._pending:
@@ -141,10 +165,10 @@ class LossRecorder(_EveryN):
 
     key = "loss"
 
-    def on_batch_end(self, estimator, engine, step, batch_loss, batch_weight):
-        if self._due(step):
-            lr = _inspect.get_hyperparameter(engine, "lr")
-            self._pending.append((step, self._epoch, (batch_loss, batch_weight, lr)))
+    def on_batch_end(self, context):
+        if self._due(context.step):
+            payload = (context.batch_loss, context.batch_weight, context.engine.lr)
+            self._pending.append((context.step, context.epoch, payload))
 
     def _convert(self, step, epoch, payload):
         batch_loss, batch_weight, lr = payload
@@ -155,36 +179,36 @@ class LossRecorder(_EveryN):
 class _ProbeRecorder(_EveryN):
     """Recorders that measure a fixed probe batch every ``every_n`` steps."""
 
-    stat_names = _inspect.TENSOR_STATS
+    stat_names = TENSOR_STATS
 
     def __init__(self, every_n=10, n_probe=256):
         super().__init__(every_n)
         self.n_probe = n_probe
 
-    def on_fit_begin(self, estimator, engine, data):
-        super().on_fit_begin(estimator, engine, data)
-        self._probe = _inspect.probe_rows(data, self.n_probe)
+    def on_fit_begin(self, context):
+        super().on_fit_begin(context)
+        self._probe = context.probe(self.n_probe)
         if not self.records_:
-            self._measure(engine, step=0)  # the state before training
+            self._measure(context, step=0)  # the state before training
 
-    def on_batch_end(self, estimator, engine, step, batch_loss, batch_weight):
-        if self._due(step):
-            self._measure(engine, step)
+    def on_batch_end(self, context):
+        if self._due(context.step):
+            self._measure(context, context.step)
 
-    def _measure(self, engine, step):
-        self._pending.append((step, self._epoch, self._read(engine)))
+    def _measure(self, context, step):
+        self._pending.append((step, context.epoch, self._read(context.engine)))
 
     def _convert(self, step, epoch, payload):
         rows = []
         for layer, stats in payload:
-            values = _inspect.to_numpy(stats)
+            values = self._engine.to_numpy(stats)
             row = {"step": step, "epoch": epoch, "layer": layer}
             row.update(zip(self.stat_names, map(float, values)))
             rows.append(row)
         return rows
 
-    def on_fit_end(self, estimator, engine):
-        super().on_fit_end(estimator, engine)
+    def on_fit_end(self, context):
+        super().on_fit_end(context)
         self._probe = None  # do not keep training data in the fitted estimator
 
 
@@ -208,10 +232,10 @@ class ActivationRecorder(_ProbeRecorder):
     """
 
     key = "activations"
-    stat_names = _inspect.ACTIVATION_STATS
+    stat_names = ACTIVATION_STATS
 
     def _read(self, engine):
-        return _inspect.activation_stats(engine, self._probe[0])
+        return engine.activation_stats(self._probe[0])
 
 
 class GradientRecorder(_ProbeRecorder):
@@ -236,7 +260,7 @@ class GradientRecorder(_ProbeRecorder):
     key = "gradients"
 
     def _read(self, engine):
-        return _inspect.gradient_stats(engine, *self._probe)
+        return engine.gradient_stats(*self._probe)
 
 
 class WeightRecorder(_ProbeRecorder):
@@ -259,24 +283,33 @@ class WeightRecorder(_ProbeRecorder):
         super().__init__(every_n, n_probe=0)
 
     def _read(self, engine):
-        return _inspect.weight_stats(engine)
+        return engine.weight_stats()
+
+
+_MONITORS = {"loss": -1, "validation_loss": -1, "validation_score": 1}
 
 
 class EarlyStopping(Callback):
     """Stop when a monitored quantity stops improving; restore the best weights.
 
+    The estimators' own convergence test (``tol``, ``n_iter_no_change``,
+    ``early_stopping``) is this callback.
+
     Parameters
     ----------
-    monitor : {"loss", "validation_score"}, default="loss"
-        ``"validation_score"`` needs ``early_stopping=True`` on the estimator
-        (which also holds out the validation set); "loss" is minimised, the
+    monitor : {"loss", "validation_score", "validation_loss"}, default="loss"
+        The validation ones need ``early_stopping=True`` on the estimator
+        (which holds out the validation set). Losses are minimised, the
         score maximised.
     patience : int, default=10
-        Epochs without improvement before stopping.
+        Epochs without an improvement of more than ``min_delta`` before
+        stopping.
     min_delta : float, default=0.0
         Smallest change that counts as an improvement.
     restore_best : bool, default=True
-        Put back the weights of the best epoch when training ends.
+        When training ends (stopped, interrupted, diverged or at
+        ``max_iter``), put back the weights *and the optimizer's state* of
+        the best epoch: a warm start continues from there.
 
     Attributes
     ----------
@@ -289,6 +322,7 @@ class EarlyStopping(Callback):
     """
 
     key = "early_stopping"
+    order = -10
 
     def __init__(self, monitor="loss", patience=10, min_delta=0.0, restore_best=True):
         self.monitor = monitor
@@ -296,41 +330,43 @@ class EarlyStopping(Callback):
         self.min_delta = min_delta
         self.restore_best = restore_best
 
-    def on_fit_begin(self, estimator, engine, data):
-        if self.monitor not in ("loss", "validation_score"):
+    def on_fit_begin(self, context):
+        if self.monitor not in _MONITORS:
             raise ValueError(
-                f"EarlyStopping: monitor must be 'loss' or 'validation_score', "
-                f"got {self.monitor!r}."
+                f"EarlyStopping: monitor must be one of {sorted(_MONITORS)}, got "
+                f"{self.monitor!r}."
             )
-        self.best_ = -math.inf if self.monitor == "validation_score" else math.inf
+        self._sign = _MONITORS[self.monitor]
+        self.best_ = -self._sign * math.inf
         self.best_epoch_ = None
         self.stopped_epoch_ = None
-        self._best_params = None
+        self._snapshot = None
         self._wait = 0
 
-    def on_epoch_end(self, estimator, engine, epoch, logs):
-        if self.monitor not in logs:
+    def on_epoch_end(self, context):
+        if self.monitor not in context.logs:
             raise ValueError(
-                "EarlyStopping(monitor='validation_score') needs the estimator's "
+                f"EarlyStopping(monitor={self.monitor!r}) needs the estimator's "
                 "early_stopping=True, which holds out the validation set."
             )
-        value = logs[self.monitor]
-        sign = 1 if self.monitor == "validation_score" else -1
-        if sign * (value - self.best_) > self.min_delta:
-            self.best_, self.best_epoch_, self._wait = value, epoch, 0
+        value = context.logs[self.monitor]
+        gain = self._sign * (value - self.best_)
+        if gain > 0:
+            self.best_, self.best_epoch_ = value, context.epoch
             if self.restore_best:
-                self._best_params = engine.get_params()
-            return False
-        self._wait += 1
+                self._snapshot = context.engine.snapshot()
+        self._wait = 0 if gain > self.min_delta else self._wait + 1
         if self._wait >= self.patience:
-            self.stopped_epoch_ = epoch
+            self.stopped_epoch_ = context.epoch
+            context.stop_reason = "converged"
             return True
         return False
 
-    def on_fit_end(self, estimator, engine):
-        if self._best_params is not None:
-            engine.set_params(self._best_params)
-        self._best_params = None
+    def on_fit_end(self, context):
+        if self._snapshot is not None and self.best_epoch_ < context.epoch:
+            context.engine.restore(self._snapshot)
+            context.restored_best = True
+        self._snapshot = None
 
     def records(self):
         return [
@@ -345,14 +381,18 @@ class EarlyStopping(Callback):
 class ParamScheduler(Callback):
     """Set the learning rate and/or momentum from a schedule.
 
+    The velocity of eq. 9 (and Adam's moments) carry over when the rate or
+    the momentum changes.
+
     Parameters
     ----------
     lr : callable, optional
         ``lr(t) -> float``, with ``t`` the epoch (from 1) or the step (from
-        1, over the fit), see ``on``.
+        1, over the fit), see ``on``. Use the schedules of
+        :mod:`rumelhart.schedules` (they pickle; a lambda does not).
     momentum : callable, optional
         ``momentum(t) -> float`` (for Adam, its first beta). The paper's
-        family-trees run uses ``lambda epoch: 0.5 if epoch <= 20 else 0.9``.
+        family-trees run uses ``Piecewise({1: 0.5, 21: 0.9})``.
     on : {"epoch", "batch"}, default="epoch"
         Whether ``t`` counts epochs (set before each epoch) or batches (set
         before each batch but the first of the fit, which uses ``t=1``).
@@ -371,7 +411,7 @@ class ParamScheduler(Callback):
         self.momentum = momentum
         self.on = on
 
-    def on_fit_begin(self, estimator, engine, data):
+    def on_fit_begin(self, context):
         if self.on not in ("epoch", "batch"):
             raise ValueError(
                 f"ParamScheduler: on must be 'epoch' or 'batch', got {self.on!r}."
@@ -384,7 +424,7 @@ class ParamScheduler(Callback):
                 )
         self.records_ = []
         if self.on == "batch":
-            self._apply(engine, 1)
+            self._apply(context.engine, 1)
 
     def _apply(self, engine, t):
         row = {"t": t}
@@ -392,17 +432,17 @@ class ParamScheduler(Callback):
             schedule = getattr(self, name)
             if schedule is not None:
                 value = float(schedule(t))
-                _inspect.set_hyperparameter(engine, name, value)
+                setattr(engine, name, value)
                 row[name] = value
         self.records_.append(row)
 
-    def on_epoch_begin(self, estimator, engine, epoch):
+    def on_epoch_begin(self, context):
         if self.on == "epoch":
-            self._apply(engine, epoch)
+            self._apply(context.engine, context.epoch)
 
-    def on_batch_end(self, estimator, engine, step, batch_loss, batch_weight):
+    def on_batch_end(self, context):
         if self.on == "batch":
-            self._apply(engine, step + 1)
+            self._apply(context.engine, context.step + 1)
 
     def records(self):
         return list(self.records_)
@@ -425,25 +465,29 @@ class ProgressBar(Callback):
         self.leave = leave
         self.tqdm_kwargs = tqdm_kwargs
 
-    def on_fit_begin(self, estimator, engine, data):
+    def on_fit_begin(self, context):
         try:
             from tqdm.auto import tqdm
         except ImportError as exc:
             raise ImportError(
                 "ProgressBar needs tqdm: pip install 'rumelhart[progress]'."
             ) from exc
-        total = estimator.max_iter
         self._bar = tqdm(
-            total=total, unit="epoch", leave=self.leave, **self.tqdm_kwargs
+            total=context.max_epochs, unit="epoch", leave=self.leave, **self.tqdm_kwargs
         )
 
-    def on_epoch_end(self, estimator, engine, epoch, logs):
-        postfix = {"loss": f"{logs['loss']:.4g}"}
-        if "validation_score" in logs:
-            postfix["val"] = f"{logs['validation_score']:.4g}"
+    def on_epoch_end(self, context):
+        postfix = {"loss": f"{context.logs['loss']:.4g}"}
+        if "validation_score" in context.logs:
+            postfix["val"] = f"{context.logs['validation_score']:.4g}"
         self._bar.set_postfix(postfix, refresh=False)
         self._bar.update(1)
 
-    def on_fit_end(self, estimator, engine):
+    def on_fit_end(self, context):
+        # Training that stopped early ends the bar where it stopped.
+        self._bar.total = self._bar.n
+        self._bar.set_postfix_str(
+            f"{self._bar.postfix or ''} {context.stop_reason}".strip(), refresh=False
+        )
         self._bar.close()
         self._bar = None

@@ -1,6 +1,12 @@
 """Exceptions and warnings raised by rumelhart's estimators."""
 
-__all__ = ["DivergenceError", "TrainingInterruptedWarning"]
+__all__ = [
+    "DivergenceError",
+    "MomentumWarning",
+    "PoorScalingWarning",
+    "StopTraining",
+    "TrainingInterruptedWarning",
+]
 
 
 class DivergenceError(FloatingPointError):
@@ -11,5 +17,26 @@ class DivergenceError(FloatingPointError):
     """
 
 
+class StopTraining(Exception):
+    """Raise from a callback hook to end training now, keeping the weights."""
+
+
 class TrainingInterruptedWarning(UserWarning):
-    """``fit`` was interrupted (Ctrl-C) and kept the weights reached so far."""
+    """``fit`` was interrupted (Ctrl-C) and kept the best weights reached so far."""
+
+
+class PoorScalingWarning(UserWarning):
+    """Input features of very different or very large scales.
+
+    Logistic units saturate on large inputs and learn nothing; standardise
+    the features (``sklearn.preprocessing.StandardScaler``).
+    """
+
+
+class MomentumWarning(UserWarning):
+    """``alpha`` was given a value that looks like scikit-learn's L2 penalty.
+
+    In the Rumelhart estimators ``alpha`` is the momentum α of eq. 9; the L2
+    penalty is ``weight_decay``. Silence it with
+    ``warnings.filterwarnings("ignore", category=MomentumWarning)``.
+    """

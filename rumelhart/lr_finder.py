@@ -37,16 +37,15 @@ class _LRSweep(Callback):
         self.diverge_factor = diverge_factor
         self.sink = sink
 
-    def on_fit_begin(self, estimator, engine, data):
-        from . import _inspect
-
-        self._set = _inspect.set_hyperparameter
-        self._set(engine, "lr", self.lrs[0])
+    def on_fit_begin(self, context):
+        context.engine.lr = self.lrs[0]
         self._average = 0.0
         self._best = math.inf
 
-    def on_batch_end(self, estimator, engine, step, batch_loss, batch_weight):
-        loss = float(batch_loss) / max(float(batch_weight), np.finfo(float).tiny)
+    def on_batch_end(self, context):
+        step = context.step
+        weight = max(float(context.batch_weight), np.finfo(float).tiny)
+        loss = float(context.batch_loss) / weight
         k = step - 1
         beta = 1 - self.smoothing
         self._average = beta * self._average + (1 - beta) * loss
@@ -57,7 +56,7 @@ class _LRSweep(Callback):
         self._best = min(self._best, smoothed)
         if smoothed > self.diverge_factor * self._best or step >= len(self.lrs):
             raise StopTraining
-        self._set(engine, "lr", self.lrs[step])
+        context.engine.lr = self.lrs[step]
 
 
 class LRFinderResult:

@@ -4,12 +4,13 @@ from numbers import Real
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import BaseMLP, MLPClassifierBase, MLPRegressorBase
-from ._docstrings import CALLBACKS_PARAMETER, FITTED_ATTRIBUTES
+from ._base import BackendSpec
+from ._classifier import MLPClassifierBase
+from ._docstrings import CALLBACKS_PARAMETER, DEAD_ZONE_PARAMETER, FITTED_ATTRIBUTES
 from ._numpy_engine import NumpyMLP
+from ._regressor import MLPRegressorBase
 
 _RUMELHART_CONSTRAINTS = {
-    **BaseMLP._parameter_constraints,
     "eps": [Interval(Real, 0, None, closed="neither")],
     "alpha": [Interval(Real, 0, 1, closed="left")],
     "weight_decay": [Interval(Real, 0, 1, closed="left")],
@@ -86,25 +87,24 @@ class _NumpyBackend:
 
     _learning_rate_param = "eps"
 
-    def _make_engine(self, layer_sizes, output_activation, dtype, seed):
-        return NumpyMLP(
-            layer_sizes,
-            output_activation=output_activation,
-            loss=getattr(self, "loss", "squared_error"),
-            lr=self.eps,
-            momentum=self.alpha,
-            seed=seed,
-            weight_decay=self.weight_decay,
+    def _backend_spec(self):
+        return BackendSpec(
+            learning_rate_name=self._learning_rate_param,
+            hidden_activation="logistic",
             reduction=self.reduction,
-            init_range=self.init_range,
-            dtype=dtype,
         )
 
-    def _engine_attributes(self, engine):
-        return {"coefs_": engine.coefs, "intercepts_": engine.intercepts}
+    def _make_engine(self, spec):
+        return NumpyMLP.from_spec(
+            spec,
+            lr=self.eps,
+            momentum=self.alpha,
+            weight_decay=self.weight_decay,
+            init_range=self.init_range,
+        )
 
-    def _divergence_hints(self, X, Y):
-        hints = super()._divergence_hints(X, Y)
+    def _divergence_hints(self):
+        hints = super()._divergence_hints()
         if self.init_range > 10:
             hints.append(
                 f"init_range={self.init_range!r} starts from huge weights; the "
@@ -134,6 +134,7 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         Weights of the classes, multiplied into ``sample_weight``;
         ``"balanced"`` weighs classes inversely to their frequency.
 """
+        + DEAD_ZONE_PARAMETER
         + _COMMON_PARAMETERS_DOC.format(eps=0.5, max_iter=1000)
         + """
     Attributes
@@ -162,7 +163,6 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
     _parameter_constraints = {
         **MLPClassifierBase._parameter_constraints,
         **_RUMELHART_CONSTRAINTS,
-        "loss": [StrOptions({"log_loss", "squared_error"})],
     }
 
     def __init__(
@@ -171,6 +171,7 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         *,
         loss="log_loss",
         class_weight=None,
+        dead_zone=0.0,
         eps=0.5,
         alpha=0.9,
         weight_decay=0.0,
@@ -191,6 +192,7 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.loss = loss
         self.class_weight = class_weight
+        self.dead_zone = dead_zone
         self.eps = eps
         self.alpha = alpha
         self.weight_decay = weight_decay
@@ -248,7 +250,10 @@ class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
     """
     )
 
-    _parameter_constraints = {**_RUMELHART_CONSTRAINTS, "scale_target": ["boolean"]}
+    _parameter_constraints = {
+        **MLPRegressorBase._parameter_constraints,
+        **_RUMELHART_CONSTRAINTS,
+    }
 
     def __init__(
         self,

@@ -5,18 +5,28 @@ its estimators is first used.
 """
 
 import copy
+from dataclasses import replace
 from numbers import Real
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import BaseMLP, MLPClassifierBase, MLPRegressorBase
-from ._docstrings import CALLBACKS_PARAMETER, FITTED_ATTRIBUTES
+from ._base import BackendSpec
+from ._classifier import MLPClassifierBase
+from ._docstrings import CALLBACKS_PARAMETER, DEAD_ZONE_PARAMETER, FITTED_ATTRIBUTES
+from ._regressor import MLPRegressorBase
 from ._torch_data import dataset_to_arrays, is_torch_data
-from ._torch_engine import ACTIVATIONS, TorchMLP, build_mlp, nn, resolve_device, torch
+from ._torch_engine import (
+    ACTIVATIONS,
+    TorchMLP,
+    build_mlp,
+    build_seeded,
+    nn,
+    resolve_device,
+    torch,
+)
 
 _TORCH_CONSTRAINTS = {
-    **BaseMLP._parameter_constraints,
     "activation": [StrOptions(set(ACTIVATIONS))],
     "optimizer": [StrOptions({"sgd", "adam", "adamw"})],
     "lr": [Interval(Real, 0, None, closed="neither")],
@@ -108,7 +118,14 @@ class _TorchBackend:
 
     _learning_rate_param = "lr"
 
-    def _make_engine(self, layer_sizes, output_activation, dtype, seed):
+    def _backend_spec(self):
+        return BackendSpec(
+            learning_rate_name=self._learning_rate_param,
+            hidden_activation=self.activation,
+        )
+
+    def _device(self):
+        """The ``torch.device`` of the ``device`` parameter, checked."""
         if not (isinstance(self.device, str) and self.device == "auto"):
             try:
                 torch.device(self.device)
@@ -117,44 +134,49 @@ class _TorchBackend:
                     f"device={self.device!r} names no torch device; use 'auto', "
                     "'cpu', 'cuda', 'cuda:<index>' or 'mps'."
                 ) from exc
-        device = resolve_device(self.device)
-        if self.dtype is not None:
-            dtype = np.dtype(self.dtype)
+        return resolve_device(self.device)
+
+    def _make_engine(self, spec):
+        device = self._device()
+        dtype = spec.dtype if self.dtype is None else np.dtype(self.dtype)
         if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}.")
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            module = self._build_module(layer_sizes)
-        self._check_module(module, layer_sizes)
-        return TorchMLP(
+        if spec.input_mask is not None and self.module is not None:
+            raise ValueError(
+                "input_groups shapes the built-in network's first layer; a custom "
+                "module must build its own groups."
+            )
+        module = self._build_module(spec.layer_sizes, spec.seed)
+        self._check_module(module, spec.layer_sizes)
+        return TorchMLP.from_spec(
+            replace(spec, dtype=dtype),
             module,
-            output_activation=output_activation,
-            loss=getattr(self, "loss", "squared_error"),
+            device=device,
             optimizer=self.optimizer,
             # Plain floats: torch's optimizers fail deep inside on a bool.
             lr=float(self.lr),
             momentum=float(self.momentum),
             weight_decay=float(self.weight_decay),
             lr_schedule=self.lr_schedule,
-            device=device,
-            dtype=dtype,
-            seed=seed,
         )
 
-    def _divergence_hints(self, X, Y):
-        hints = super()._divergence_hints(X, Y)
+    def _divergence_hints(self):
+        hints = super()._divergence_hints()
         if self.weight_decay > 1:
             hints.append(
                 f"weight_decay={self.weight_decay!r} is large; it is usually below 0.1."
             )
         return hints
 
-    def _build_module(self, layer_sizes):
+    def _build_module(self, layer_sizes, seed):
         if self.module is None:
-            return build_mlp(layer_sizes, self.activation)
+            generator = torch.Generator().manual_seed(seed % 2**63)
+            return build_mlp(layer_sizes, self.activation, generator)
         if isinstance(self.module, nn.Module):
             return copy.deepcopy(self.module)
-        module = self.module(layer_sizes[0], layer_sizes[-1])
+        module = build_seeded(
+            lambda: self.module(layer_sizes[0], layer_sizes[-1]), seed % 2**63
+        )
         if not isinstance(module, nn.Module):
             raise TypeError(
                 "module must be a torch.nn.Module, or a class or callable that "
@@ -184,13 +206,7 @@ class _TorchBackend:
     def _engine_attributes(self, engine):
         attrs = {"device_": str(engine.device)}
         if self.module is None:
-            layers = engine.linear_layers()
-            attrs["coefs_"] = [
-                layer.weight.detach().cpu().numpy().T.copy() for layer in layers
-            ]
-            attrs["intercepts_"] = [
-                layer.bias.detach().cpu().numpy().copy() for layer in layers
-            ]
+            attrs.update(super()._engine_attributes(engine))
         return attrs
 
     def _as_arrays(self, X, y, *, fitting):
@@ -225,6 +241,7 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
         Weights of the classes, multiplied into ``sample_weight``;
         ``"balanced"`` weighs classes inversely to their frequency.
 """
+        + DEAD_ZONE_PARAMETER
         + _PARAMETERS_DOC
         + """
     Attributes
@@ -253,7 +270,6 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
     _parameter_constraints = {
         **MLPClassifierBase._parameter_constraints,
         **_TORCH_CONSTRAINTS,
-        "loss": [StrOptions({"log_loss", "squared_error"})],
     }
 
     def __init__(
@@ -262,6 +278,7 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
         *,
         loss="log_loss",
         class_weight=None,
+        dead_zone=0.0,
         activation="relu",
         optimizer="adam",
         lr=1e-3,
@@ -286,6 +303,7 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.loss = loss
         self.class_weight = class_weight
+        self.dead_zone = dead_zone
         self.activation = activation
         self.optimizer = optimizer
         self.lr = lr
@@ -348,7 +366,10 @@ class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
     """
     )
 
-    _parameter_constraints = {**_TORCH_CONSTRAINTS, "scale_target": ["boolean"]}
+    _parameter_constraints = {
+        **MLPRegressorBase._parameter_constraints,
+        **_TORCH_CONSTRAINTS,
+    }
 
     def __init__(
         self,

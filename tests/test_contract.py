@@ -196,8 +196,11 @@ def test_warm_start_continues_and_partial_fit_adds_one_epoch(cls, blobs):
     first = [w.copy() for w in est.coefs_]
     with pytest.warns(ConvergenceWarning):
         est.fit(X, y)
-    assert est.n_iter_ == 10
+    # As scikit-learn's MLP: n_iter_ counts this fit's epochs, the loss
+    # curve (and the epochs of history_) all of them.
+    assert est.n_iter_ == 5
     assert len(est.loss_curve_) == 10
+    assert [row["epoch"] for row in est.history_["epochs"]] == list(range(1, 11))
     assert est.loss_curve_[-1] < est.loss_curve_[0]
     assert not np.allclose(first[0], est.coefs_[0])
     kwargs = {"classes": np.unique(y)} if hasattr(est, "classes_") else {}

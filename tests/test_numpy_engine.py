@@ -11,7 +11,7 @@
 import numpy as np
 import pytest
 
-from rumelhart._losses import output_delta
+from rumelhart._losses import check_output
 from rumelhart._numpy_engine import NumpyMLP
 from rumelhart._optim import Momentum
 
@@ -275,9 +275,10 @@ def test_other_hidden_activations_match_torch_autograd(hidden_activation):
 
 
 def test_log_loss_with_non_canonical_output_is_refused():
-    A = np.full((2, 1), 0.5)
     with pytest.raises(ValueError, match="log_loss"):
-        output_delta("log_loss", "identity", A, A, np.empty_like(A))
+        check_output("log_loss", "identity")
+    with pytest.raises(ValueError, match="log_loss"):
+        NumpyMLP((2, 1), output_activation="identity", loss="log_loss", lr=0.1, momentum=0, seed=0)
 
 
 # -- the update rule, eq. 9 -------------------------------------------------
@@ -304,7 +305,7 @@ def test_train_batch_follows_eq_9_by_hand(weight_decay, weighted):
 
     for _ in range(3):
         # Gradient at the hand-computed weights, on an independent copy.
-        probe.set_params(weights + [np.zeros_like(w) for w in weights])
+        probe.restore(weights + [np.zeros_like(w) for w in weights])
         _, grads = probe.loss_and_gradients(X, Y, sw)
         expected_loss = _ref_loss(
             probe.coefs, probe.intercepts, X, Y, sw, "squared_error", "logistic", "sum"
@@ -502,7 +503,7 @@ def test_run_epoch_visits_every_sample_once(shuffle, weighted):
 def test_run_epoch_without_shuffle_is_deterministic_sequential_batches():
     first, X, Y = _id_engine(seed=0)
     second, _, _ = _id_engine(seed=123)  # another seed: the same order regardless
-    second.set_params(first.get_params())
+    second.restore(first.snapshot())
     by_hand = first.copy()
     for engine in (first, second):
         data = engine.prepare(X, Y)

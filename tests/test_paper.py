@@ -104,7 +104,7 @@ def sweeps_to_solution(seed, max_sweeps=MAX_SWEEPS):
         engine.run_epoch(data, batch_size=len(X))
         error = np.abs(engine.predict(X) - Y).max()
         if sweeps is None and error < 0.5:
-            sweeps, solved_params = sweep, engine.get_params()
+            sweeps, solved_params = sweep, engine.snapshot()
         if error < 0.2:
             sweeps_strict = sweep
             break

@@ -101,11 +101,9 @@ def _freeze(value):
 
 
 def engine_weights(engine):
-    """The engine's weights (and NumPy velocities) as NumPy arrays."""
-    params = engine.get_params()
-    if isinstance(params, dict):  # a torch state dict
-        return [t.detach().cpu().numpy().copy() for t in params.values()]
-    return [np.array(p, copy=True) for p in params]
+    """The weights of an engine (or of a callback's engine view), as arrays."""
+    coefs, intercepts = engine.weights()
+    return [np.array(p, copy=True) for p in coefs + intercepts]
 
 
 def state_of(est):
@@ -323,10 +321,10 @@ DATA_CASES = [
         applies=CLF,
     ),
     Case(
-        "y 2-D to a classifier",
-        fit_with(y=lambda y: np.c_[y, y]),
+        "y 2-D of labels to a classifier",
+        fit_with(y=lambda y: np.c_[y, y + 2]),
         ValueError,
-        "y should be a 1d array",
+        "must be a multi-label indicator matrix",
         applies=CLF,
     ),
     Case(
@@ -956,8 +954,9 @@ class EpochWatch(Callback):
 
     log = []
 
-    def on_epoch_end(self, estimator, engine, epoch, logs):
-        type(self).log.append((epoch, logs["loss"], engine.params_finite()))
+    def on_epoch_end(self, context):
+        finite = all(np.isfinite(w).all() for w in engine_weights(context.engine))
+        type(self).log.append((context.epoch, context.logs["loss"], finite))
 
 
 def blow_up_at(cls, epoch):
@@ -1134,7 +1133,7 @@ def test_same_random_state_is_bit_identical_across_processes():
 
 
 class _Record(Callback):
-    def on_batch_end(self, estimator, engine, step, batch_loss, batch_weight):
+    def on_batch_end(self, context):
         pass  # a batch listener: the engines run their hooked loop
 
 
@@ -1197,15 +1196,15 @@ class InterruptAt(Callback):
             type(self).seen = engine_weights(engine)
             raise KeyboardInterrupt
 
-    def on_epoch_begin(self, estimator, engine, epoch):
-        self._epoch, self._batch = epoch, 0
-        if epoch == self.epoch and self.batch is None:
-            self._interrupt(engine)
+    def on_epoch_begin(self, context):
+        self._epoch, self._batch = context.epoch, 0
+        if context.epoch == self.epoch and self.batch is None:
+            self._interrupt(context.engine)
 
-    def on_batch_end(self, estimator, engine, step, batch_loss, batch_weight):
+    def on_batch_end(self, context):
         self._batch += 1
         if self._epoch == self.epoch and self._batch == self.batch:
-            self._interrupt(engine)
+            self._interrupt(context.engine)
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
@@ -1229,14 +1228,8 @@ def test_keyboard_interrupt_keeps_consistent_progress(cls, epoch, batch):
     # The weights reached at the interrupt are the fitted ones.
     for kept, seen in zip(engine_weights(est._engine), InterruptAt.seen, strict=True):
         np.testing.assert_array_equal(kept, seen)
-    n_layers = len(est.coefs_)
-    seen = InterruptAt.seen
-    if is_torch(cls):  # a state dict: weight (out, in), then bias, per layer
-        coefs, intercepts = [w.T for w in seen[0::2]], seen[1::2]
-    else:  # coefficients, intercepts, then the velocities of eq. 9
-        coefs, intercepts = seen[:n_layers], seen[n_layers : 2 * n_layers]
     for attr, kept in zip(
-        est.coefs_ + est.intercepts_, coefs + intercepts, strict=True
+        est.coefs_ + est.intercepts_, InterruptAt.seen, strict=True
     ):
         np.testing.assert_array_equal(attr, kept)
     check_finite_result(est, X)

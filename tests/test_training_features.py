@@ -290,10 +290,11 @@ def test_torch_recorders_read_back_once_per_epoch(monkeypatch):
 
 
 def test_callbacks_cost_nothing_when_unused():
-    clf = RumelhartClassifier()
-    assert clf._batch_hook(None, {}, []) is None
-    assert clf._batch_hook(None, {}, [EarlyStopping()]) is None  # epoch-level only
-    assert clf._batch_hook(None, {"n_steps_": 0}, [LossRecorder()]) is not None
+    from rumelhart._training import Hooks
+
+    assert Hooks([]).batch_hook(None) is None
+    assert Hooks([EarlyStopping()]).batch_hook(None) is None  # epoch-level only
+    assert Hooks([LossRecorder()]).batch_hook(None) is not None
 
 
 def test_fit_never_changes_the_callbacks_it_was_given():
@@ -315,14 +316,16 @@ def test_early_stopping_callback_and_stop_training(cls):
     X, y = make_blobs(n_samples=100, centers=2, random_state=0)
     stopper = EarlyStopping(monitor="loss", patience=2, min_delta=1e9)
     est = fast(cls, max_iter=50, callbacks=[stopper]).fit(X, y)
-    assert est.n_iter_ == 3  # epoch 1 is the best, 2 more without progress
+    # No epoch improves by min_delta after the first: 2 more, then stop. The
+    # best epoch is the lowest loss all the same (what restore_best restores).
+    assert est.n_iter_ == 3
     record = est.history_["early_stopping"][0]
-    assert record["best_epoch"] == 1
+    assert record["best_epoch"] == int(np.argmin(est.loss_curve_)) + 1
     assert record["stopped_epoch"] == 3
 
     class StopAtStep(Callback):
-        def on_batch_end(self, estimator, engine, step, batch_loss, batch_weight):
-            if step == 7:
+        def on_batch_end(self, context):
+            if context.step == 7:
                 raise StopTraining
 
     est = fast(cls, batch_size=10, max_iter=50, callbacks=[StopAtStep()]).fit(X, y)
@@ -335,8 +338,8 @@ def test_keyboard_interrupt_keeps_weights_so_far(cls):
     X, y = make_blobs(n_samples=100, centers=2, random_state=0)
 
     class CtrlC(Callback):
-        def on_epoch_begin(self, estimator, engine, epoch):
-            if epoch == 4:
+        def on_epoch_begin(self, context):
+            if context.epoch == 4:
                 raise KeyboardInterrupt
 
     est = fast(cls, max_iter=50, tol=0, callbacks=[CtrlC()])
@@ -384,23 +387,18 @@ def test_epoch_schedule_continues_across_partial_fit_calls(backend):
         est.partial_fit(X, y, classes=[0, 1])
     assert seen == [1, 2, 3]
     lr = "lr" if backend == "torch" else "eps"
-    assert _inspect_lr(est) == pytest.approx(0.1 / 3)
+    assert est._engine.lr == pytest.approx(0.1 / 3)
     assert est.get_params()[lr] != pytest.approx(0.1 / 3)  # the parameter stays
-
-
-def _inspect_lr(est):
-    from rumelhart import _inspect
-
-    return _inspect.get_hyperparameter(est._engine, "lr")
 
 
 def test_verbose_prints_one_line_per_epoch(capsys):
     X, y = _tiny_problem()
     RumelhartClassifier(max_iter=3, tol=0, verbose=1).fit(X, y)
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 3
+    assert len(lines) == 4
     assert lines[0].startswith("epoch=1, loss=")
     assert "time=" in lines[0]
+    assert lines[-1] == "Training stopped after epoch 3: max_iter."
 
 
 def test_progress_bar(capsys):

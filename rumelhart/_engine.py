@@ -1,0 +1,176 @@
+"""The boundary between the estimators and the two engines.
+
+An engine owns a network's weights, its optimizer and its batch loop on one
+backend (NumPy or torch). It is built from plain numbers (:class:`NetworkSpec`)
+and trained on arrays that the estimator has already validated and encoded;
+it knows nothing of scikit-learn. :class:`Engine` is the protocol both
+engines implement (``tests/test_engines.py`` checks it): the training loop
+(:mod:`rumelhart._training`), the estimators and the callbacks use nothing
+else.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+#: Order of the numbers in each activation statistics vector.
+ACTIVATION_STATS = ("mean", "std", "saturated", "dead")
+#: Order of the numbers in each weight or gradient statistics vector.
+TENSOR_STATS = ("mean", "std", "abs_max", "norm")
+
+#: Outputs closer than this to a bound of a squashing unit count as saturated.
+SATURATION_MARGIN = 0.02
+
+#: ``on_batch(batch_loss, batch_weight)``: the batch's summed weighted loss
+#: and its number of samples (or sum of weights); device scalars on torch.
+BatchHook = Callable[[Any, Any], None]
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """What an engine is built from: plain numbers and names, nothing else.
+
+    Parameters
+    ----------
+    layer_sizes : tuple of int
+        Units per layer, the input and output layers included.
+    output_activation : {"identity", "logistic", "softmax"}
+        Activation of the output units (checked against ``loss`` by
+        :func:`rumelhart._losses.check_output`).
+    loss : {"squared_error", "log_loss"}
+        The error to minimise.
+    reduction : {"mean", "sum"}
+        A batch's error: the weighted mean or the sum of its samples' errors.
+    dtype : numpy dtype
+        float32 or float64.
+    seed : int
+        Seeds the engine's own generators (initial weights, shuffling).
+    hidden_activation : str
+        Activation of the hidden units.
+    dead_zone : float
+        With the squared error on logistic outputs, an output within
+        ``dead_zone`` of its 0/1 target sends back no error (the paper's
+        family trees use 0.2).
+    input_mask : ndarray of shape (layer_sizes[0], layer_sizes[1]) or None
+        Which connections of the first layer exist (1) and which do not (0);
+        missing ones stay exactly zero. None: all exist.
+    """
+
+    layer_sizes: tuple
+    output_activation: str
+    loss: str
+    reduction: str = "mean"
+    dtype: Any = np.float64
+    seed: int = 0
+    hidden_activation: str = "logistic"
+    dead_zone: float = 0.0
+    input_mask: Any = field(default=None, compare=False)
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What the training loop, the estimators and the callbacks may call.
+
+    ``Snapshot`` objects are opaque: only :meth:`restore` of the engine that
+    made them (or a copy of it) reads them.
+    """
+
+    dtype: np.dtype
+    layer_sizes: tuple
+
+    # -- training ---------------------------------------------------------
+    def prepare(self, X, Y, sample_weight=None) -> Any:
+        """Training data in the engine's own form (on its device)."""
+
+    def start_fit(self, n_samples: int, batch_size: int, max_epochs: int) -> None:
+        """Set up what lives for one fit (a learning-rate schedule)."""
+
+    def run_epoch(
+        self, data, batch_size: int, shuffle: bool = True, on_batch=None
+    ) -> float:
+        """Train one sweep; the sweep's error (reduced as the spec says)."""
+
+    def end_fit(self) -> None:
+        """Drop what lives for one fit."""
+
+    # -- state ------------------------------------------------------------
+    def snapshot(self) -> Any:
+        """A copy of the weights *and* the optimizer's state."""
+
+    def restore(self, snapshot) -> None:
+        """Return to the state :meth:`snapshot` saved."""
+
+    def reset_optimizer(self) -> None:
+        """Forget the optimizer's running state (momentum, Adam moments)."""
+
+    def seed(self, seed: int) -> None:
+        """Reseed the generator used for shuffling."""
+
+    def copy(self) -> "Engine":
+        """An independent copy, to train without touching this engine."""
+
+    def params_finite(self) -> bool:
+        """Whether every weight is finite."""
+
+    # -- inference --------------------------------------------------------
+    def predict(self, X) -> np.ndarray:
+        """The network's outputs for ``X``, a NumPy array."""
+
+    def hidden(self, X, layers: Sequence[int]) -> list:
+        """Outputs of the hidden layers ``layers`` (0-based), NumPy arrays."""
+
+    def decode(self, H, layer: int) -> np.ndarray:
+        """The network's outputs from hidden layer ``layer``'s outputs ``H``."""
+
+    def weights(self) -> tuple:
+        """``(coefs, intercepts)``: the weight matrices, shape (units in, units
+        out), and the biases, as NumPy arrays."""
+
+    # -- what the callbacks read and set ------------------------------------
+    lr: float
+    momentum: float
+
+    def layer_names(self) -> list:
+        """``hidden_1``, ..., ``output``: names of the weight layers."""
+
+    def probe(self, data, n_rows: int) -> tuple:
+        """The first ``n_rows`` samples of prepared training data."""
+
+    def activation_stats(self, X) -> list:
+        """``[(layer name, stats)]``, stats in :data:`ACTIVATION_STATS` order."""
+
+    def gradient_stats(self, X, Y, sample_weight=None) -> list:
+        """``[(layer name, stats)]`` of dE/dW, :data:`TENSOR_STATS` order."""
+
+    def weight_stats(self) -> list:
+        """``[(layer name, stats)]`` of the weights, :data:`TENSOR_STATS` order."""
+
+    def to_numpy(self, stats) -> np.ndarray:
+        """A statistics vector as a NumPy array (a device sync on torch)."""
+
+
+def layer_names(n_layers):
+    """Names of ``n_layers`` weight layers: ``hidden_1``, ..., ``output``."""
+    return [f"hidden_{i + 1}" for i in range(n_layers - 1)] + ["output"]
+
+
+def tensor_stats(a):
+    """:data:`TENSOR_STATS` of a NumPy array, in float64."""
+    a = np.asarray(a, dtype=np.float64)
+    return np.array([a.mean(), a.std(), np.abs(a).max(), np.sqrt((a * a).sum())])
+
+
+def activation_stats(a, activation):
+    """:data:`ACTIVATION_STATS` of a layer's outputs ``a`` (NumPy)."""
+    a = np.asarray(a, dtype=np.float64)
+    if activation in ("logistic", "sigmoid", "softmax"):
+        low, high = a < SATURATION_MARGIN, a > 1 - SATURATION_MARGIN
+        saturated = np.mean(low | high)
+    elif activation == "tanh":
+        saturated = np.mean(np.abs(a) > 1 - SATURATION_MARGIN)
+    else:
+        saturated = 0.0
+    dead = np.mean(np.all(a <= 0, axis=0))  # units silent on every sample
+    return np.array([a.mean(), a.std(), saturated, dead])

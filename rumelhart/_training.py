@@ -1,0 +1,419 @@
+"""The one training loop, shared by every estimator and both engines.
+
+``train`` runs epochs of an :class:`~rumelhart._engine.Engine` and keeps the
+bookkeeping in a :class:`TrainingState`. Everything else is a callback: the
+convergence test and early stopping (with best-weight restoring) are
+:class:`~rumelhart.callbacks.EarlyStopping`, printing is :class:`Printer`,
+recorders and schedules are the user's. The loop itself only
+
+* measures each epoch (loss, time, the validation split's score and loss),
+* stops training that diverges (non-finite or exploding loss),
+* turns Ctrl-C anywhere in it into a normal end that keeps the best state,
+* calls the hooks, old-style ones through an adapter (with a FutureWarning).
+"""
+
+import inspect
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ._context import TrainingContext
+from ._warnings import warn
+from .callbacks import Callback
+from .exceptions import DivergenceError, StopTraining, TrainingInterruptedWarning
+
+#: A loss this many times its first epoch's value means training blew up.
+BLOW_UP_FACTOR = 1e4
+
+#: Rows of the training data whose outputs are checked once training ends.
+_PROBE_ROWS = 256
+
+
+class EpochLog:
+    """Per-epoch records in columns that grow geometrically.
+
+    A sequence of dicts to read (``log[i]``, iteration, ``len``;
+    ``pandas.DataFrame(log)``), stored as float arrays: 8 bytes per epoch
+    and column, whatever the number of epochs.
+    """
+
+    _INITIAL_CAPACITY = 64
+
+    def __init__(self):
+        self._columns = {}
+        self._size = 0
+
+    def append(self, row):
+        """Add one epoch's ``{name: number}``."""
+        for name, value in row.items():
+            column = self._columns.get(name)
+            if column is None:
+                column = np.full(max(self._INITIAL_CAPACITY, self._size * 2), np.nan)
+                self._columns[name] = column
+            elif len(column) == self._size:
+                column = np.concatenate([column, np.full(len(column), np.nan)])
+                self._columns[name] = column
+            column[self._size] = value
+        self._size += 1
+
+    def column(self, name):
+        """One column as a NumPy array (a copy)."""
+        return self._columns[name][: self._size].copy()
+
+    def __len__(self):
+        return self._size
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._size))]
+        if not -self._size <= index < self._size:
+            raise IndexError("epoch log index out of range")
+        index %= self._size
+        row = {}
+        for name, column in self._columns.items():
+            value = column[index]
+            if not np.isnan(value):
+                row[name] = int(value) if name == "epoch" else float(value)
+        return row
+
+    def __iter__(self):
+        return (self[i] for i in range(self._size))
+
+    def __repr__(self):
+        return f"EpochLog({self._size} epochs, columns={list(self._columns)})"
+
+    def __getstate__(self):
+        return {
+            "columns": {k: v[: self._size].copy() for k, v in self._columns.items()},
+            "size": self._size,
+        }
+
+    def __setstate__(self, state):
+        self._columns, self._size = state["columns"], state["size"]
+
+
+@dataclass
+class TrainingState:
+    """What fitting has done so far; warm starts and ``partial_fit`` continue it."""
+
+    epoch: int = 0
+    n_iter: int = 0
+    n_steps: int = 0
+    n_samples_seen: int = 0
+    loss_curve: list = field(default_factory=list)
+    best_loss: float = math.inf
+    validation_scores: list | None = None
+    validation_losses: list | None = None
+    best_validation_score: float | None = None
+    stop_reason: str | None = None
+    divergence: Any = None  #: the DivergenceError a callback recovered from
+    epochs: EpochLog = field(default_factory=EpochLog)
+
+    def record(self, logs):
+        """Add an epoch's ``logs`` to the curves."""
+        self.epoch = logs["epoch"]
+        self.n_iter += 1
+        self.loss_curve.append(logs["loss"])
+        self.best_loss = min(self.best_loss, logs["loss"])
+        if "validation_score" in logs:
+            if self.validation_scores is None:
+                self.validation_scores, self.validation_losses = [], []
+                self.best_validation_score = -math.inf
+            self.validation_scores.append(logs["validation_score"])
+            self.validation_losses.append(logs["validation_loss"])
+            best = max(self.best_validation_score, logs["validation_score"])
+            self.best_validation_score = best
+        self.epochs.append(logs)
+
+
+@dataclass
+class Validation:
+    """A held-out split and how to score the network's outputs on it."""
+
+    X: Any
+    Y: Any
+    sample_weight: Any
+    score: Any  #: ``score(outputs, Y, sample_weight) -> float``, higher is better
+    loss: Any  #: ``loss(outputs, Y, sample_weight) -> float``
+
+    def measure(self, engine):
+        """``{"validation_score", "validation_loss"}`` at the current weights."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            outputs = engine.predict(self.X)
+        if not np.isfinite(outputs).all():  # finite, huge weights
+            raise _Diverged("the network's outputs overflowed")
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            score = self.score(outputs, self.Y, self.sample_weight)
+            loss = self.loss(outputs, self.Y, self.sample_weight)
+        return {"validation_score": float(score), "validation_loss": float(loss)}
+
+
+@dataclass
+class TrainingPlan:
+    """How to train: batches, epochs, a validation split, a probe of the data."""
+
+    batch_size: int
+    shuffle: bool
+    max_epochs: int
+    probe_X: Any
+    validation: Validation | None = None
+    exhausted: str = "max_iter"  #: the stop reason when max_epochs run out
+
+
+class _Diverged(Exception):
+    """Raised inside the loop when the loss or the weights blew up."""
+
+
+def train(estimator, engine, data, plan, callbacks, state):
+    """Train ``engine`` on prepared ``data``; ``state`` records what happens.
+
+    Returns the stop reason (also in ``state.stop_reason``). Raises
+    :class:`~rumelhart.exceptions.DivergenceError` when training diverged
+    and no callback restored an earlier state; ``KeyboardInterrupt`` ends
+    training with a :class:`~rumelhart.exceptions.TrainingInterruptedWarning`.
+    """
+    context = TrainingContext(estimator, engine, data, state, plan.max_epochs)
+    hooks = Hooks(callbacks)
+    engine.start_fit(_n_rows(data), plan.batch_size, plan.max_epochs)
+    diverged = None
+    try:
+        try:
+            hooks.fit_begin(context)
+            context.stop_reason = _run_epochs(engine, data, plan, hooks, context)
+        except _Diverged as exc:
+            context.stop_reason, diverged = "diverged", str(exc)
+        except KeyboardInterrupt:
+            context.stop_reason = "interrupted"
+    finally:
+        engine.end_fit()
+    interrupted = hooks.fit_end(context) or context.stop_reason == "interrupted"
+    state.stop_reason = "interrupted" if interrupted else context.stop_reason
+    _conclude(engine, plan, context, diverged, interrupted)
+    return state.stop_reason
+
+
+def _n_rows(data):
+    return data[0].shape[0]
+
+
+def _run_epochs(engine, data, plan, hooks, context):
+    """The epochs; returns why they stopped."""
+    state = context.state
+    on_batch = hooks.batch_hook(context)
+    steps_per_epoch = -(-_n_rows(data) // plan.batch_size)
+    try:
+        for _ in range(plan.max_epochs):
+            context.epoch = state.epoch + 1
+            hooks.epoch_begin(context)
+            logs = _train_epoch(engine, data, plan, on_batch, context)
+            state.n_steps += steps_per_epoch
+            state.n_samples_seen += _n_rows(data)
+            context.step = state.n_steps
+            state.record(logs)
+            context.logs = logs
+            if hooks.epoch_end(context) or context.stop_training:
+                return context.stop_reason or "callback"
+    except StopTraining:
+        return context.stop_reason or "callback"
+    finally:
+        # Batch listeners count the steps of an epoch cut short.
+        state.n_steps = max(state.n_steps, context.step)
+    return plan.exhausted
+
+
+def _train_epoch(engine, data, plan, on_batch, context):
+    """One epoch and its measurements: ``logs``."""
+    started = time.perf_counter()
+    # Overflow is detected below and reported as a divergence.
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss = engine.run_epoch(data, plan.batch_size, plan.shuffle, on_batch)
+    logs = {"epoch": context.epoch, "loss": loss}
+    first = context.state.loss_curve[0] if context.state.loss_curve else loss
+    if not (np.isfinite(loss) and engine.params_finite()):
+        what = f"the loss became {loss}" if not np.isfinite(loss) else None
+        raise _Diverged(what or f"the weights became non-finite (loss={loss})")
+    if loss > BLOW_UP_FACTOR * first:
+        # Momentum or a huge rate can grow the loss geometrically while
+        # every number stays representable.
+        raise _Diverged(
+            f"the loss grew to {loss:.3g}, over {BLOW_UP_FACTOR:.0e} times its "
+            f"first value {first:.3g}"
+        )
+    if plan.validation is not None:
+        logs.update(plan.validation.measure(engine))
+    logs["time"] = time.perf_counter() - started
+    return logs
+
+
+def _conclude(engine, plan, context, diverged, interrupted):
+    """Fail on a divergence nothing recovered from; warn of a recovery and
+    of an interruption."""
+    epoch = context.epoch
+    if diverged is None and not interrupted:
+        diverged = _final_weights_problem(engine, plan)
+    if diverged is not None:
+        error = DivergenceError(
+            f"Training diverged at epoch {max(epoch, 1)}: {diverged}."
+        )
+        error.epoch, error.what = max(epoch, 1), diverged
+        if not context.restored_best:
+            raise error
+        context.state.divergence = error  # recovered: the estimator warns
+    if interrupted:
+        kept = "the best weights" if context.restored_best else "the weights"
+        warn(
+            f"Training interrupted during epoch {epoch}; keeping {kept} reached "
+            "so far.",
+            TrainingInterruptedWarning,
+        )
+
+
+def _final_weights_problem(engine, plan):
+    """What is wrong with the weights training ended with, or None.
+
+    The last epoch's change is never measured by a loss: check that the
+    weights are finite and do not overflow on a probe of the data.
+    """
+    if not engine.params_finite():  # a callback stopped a diverging run
+        return "the weights became non-finite"
+    with np.errstate(over="ignore", invalid="ignore"):
+        outputs = engine.predict(plan.probe_X)
+    if not np.isfinite(outputs).all():
+        return "the network's outputs on the training data overflowed"
+    return None
+
+
+# -- calling the hooks -------------------------------------------------------
+_HOOKS = (
+    "on_fit_begin",
+    "on_epoch_begin",
+    "on_batch_end",
+    "on_epoch_end",
+    "on_fit_end",
+)
+
+#: What an old-style hook (before 0.2) took after the estimator and engine.
+_LEGACY_ARGUMENTS = {
+    "on_fit_begin": lambda c: (c._data,),
+    "on_epoch_begin": lambda c: (c.epoch,),
+    "on_batch_end": lambda c: (c.step, c.batch_loss, c.batch_weight),
+    "on_epoch_end": lambda c: (c.epoch, c.logs),
+    "on_fit_end": lambda c: (),
+}
+
+
+def _call_style(method):
+    """How to call a hook: ``"keyword"`` (``context=``), ``"positional"``
+    (one argument of another name) or ``"legacy"`` (the 0.1 signature)."""
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):  # pragma: no cover - builtins
+        return "positional"
+    names = [p.name for p in parameters]
+    kinds = {p.kind for p in parameters}
+    if "context" in names or inspect.Parameter.VAR_KEYWORD in kinds:
+        return "keyword"
+    positional = [
+        p
+        for p in parameters
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        and p.default is p.empty
+    ]
+    return "positional" if len(positional) <= 1 else "legacy"
+
+
+class Hooks:
+    """The callbacks of one fit, called in ``order``, old signatures adapted."""
+
+    def __init__(self, callbacks):
+        self.callbacks = sorted(callbacks, key=lambda c: c.order)
+        self._calls = {name: self._bind(name) for name in _HOOKS}
+
+    def _bind(self, name):
+        calls = []
+        for callback in self.callbacks:
+            method = getattr(callback, name)
+            if getattr(type(callback), name) is getattr(Callback, name):
+                continue  # not overridden: nothing to call
+            calls.append(self._caller(callback, name, method))
+        return calls
+
+    @staticmethod
+    def _caller(callback, name, method):
+        style = _call_style(method)
+        if style == "keyword":
+            return lambda context: method(context=context)
+        if style == "positional":
+            return method
+        warn(
+            f"{type(callback).__name__}.{name} has the signature of rumelhart "
+            "0.1 (estimator, engine, ...); hooks now take one argument, the "
+            f"training context: def {name}(self, context). The old signature "
+            "will stop working in 0.3.",
+            FutureWarning,
+        )
+        arguments = _LEGACY_ARGUMENTS[name]
+        return lambda context: method(
+            context.estimator, context.engine, *arguments(context)
+        )
+
+    def fit_begin(self, context):
+        for call in self._calls["on_fit_begin"]:
+            call(context)
+
+    def epoch_begin(self, context):
+        for call in self._calls["on_epoch_begin"]:
+            call(context)
+
+    def epoch_end(self, context):
+        """Call every ``on_epoch_end``; whether one asked to stop."""
+        requests = [call(context) for call in self._calls["on_epoch_end"]]
+        return any(requests)
+
+    def fit_end(self, context):
+        """Call every ``on_fit_end``, even after Ctrl-C in one of them;
+        whether there was one."""
+        interrupted = False
+        for call in self._calls["on_fit_end"]:
+            try:
+                call(context)
+            except KeyboardInterrupt:
+                interrupted = True
+            except StopTraining:
+                pass
+        return interrupted
+
+    def batch_hook(self, context):
+        """The engine's per-batch hook, or None when no callback listens."""
+        calls = self._calls["on_batch_end"]
+        if not calls:
+            return None
+
+        def on_batch(batch_loss, batch_weight):
+            context.step += 1
+            context.batch_loss, context.batch_weight = batch_loss, batch_weight
+            for call in calls:
+                call(context)
+
+        return on_batch
+
+
+class Printer(Callback):
+    """One line per epoch and the reason training stopped (``verbose > 0``)."""
+
+    key = "printer"
+    order = 200
+
+    def on_epoch_end(self, context):
+        print(
+            ", ".join(
+                f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"
+                for k, v in context.logs.items()
+            )
+        )
+
+    def on_fit_end(self, context):
+        print(f"Training stopped after epoch {context.epoch}: {context.stop_reason}.")

@@ -1,0 +1,148 @@
+"""Named schedules for :class:`~rumelhart.callbacks.ParamScheduler`.
+
+A schedule is a callable ``schedule(t) -> float`` of the epoch or step ``t``
+(from 1). These classes pickle and clone (a ``lambda`` does neither, so an
+estimator holding one cannot be saved), and show their settings in the
+estimator's repr::
+
+    from rumelhart.callbacks import ParamScheduler
+    from rumelhart.schedules import Piecewise
+
+    # The paper's family trees: ε 0.005 and α 0.5 for 20 sweeps, then 0.01, 0.9.
+    ParamScheduler(lr=Piecewise({1: 0.005, 21: 0.01}),
+                   momentum=Piecewise({1: 0.5, 21: 0.9}))
+"""
+
+import math
+from numbers import Real
+
+__all__ = ["CosineAnnealing", "ExponentialDecay", "InverseScaling", "Piecewise"]
+
+
+class _Schedule:
+    """Base: a repr of the constructor's arguments, equality by them."""
+
+    _fields = ()
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._fields)
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other):
+        return type(self) is type(other) and all(
+            getattr(self, k) == getattr(other, k) for k in self._fields
+        )
+
+    def __hash__(self):
+        return hash((type(self), repr(self)))
+
+
+def _check_positive(name, value):
+    if not (isinstance(value, Real) and value > 0 and math.isfinite(value)):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}.")
+
+
+class Piecewise(_Schedule):
+    """A value that changes at given times: ``values[t0]`` from ``t0`` on.
+
+    Parameters
+    ----------
+    values : dict of {int: float}
+        Start time (from 1) -> value from then on. The earliest start must
+        be 1.
+
+    Examples
+    --------
+    >>> from rumelhart.schedules import Piecewise
+    >>> lr = Piecewise({1: 0.005, 21: 0.01})
+    >>> lr(20), lr(21)
+    (0.005, 0.01)
+    """
+
+    _fields = ("values",)
+
+    def __init__(self, values):
+        starts = sorted(values)
+        if not starts or starts[0] != 1:
+            raise ValueError(
+                f"Piecewise needs a value from t=1 on; got starts {starts!r}."
+            )
+        self.values = dict(sorted(values.items()))
+
+    def __call__(self, t):
+        current = None
+        for start, value in self.values.items():
+            if t < start:
+                break
+            current = value
+        return current
+
+
+class InverseScaling(_Schedule):
+    """``initial / t ** power`` (scikit-learn's ``learning_rate="invscaling"``).
+
+    Parameters
+    ----------
+    initial : float
+        Value at ``t=1``.
+    power : float, default=0.5
+        Exponent of the decay.
+    """
+
+    _fields = ("initial", "power")
+
+    def __init__(self, initial, power=0.5):
+        _check_positive("initial", initial)
+        self.initial, self.power = initial, power
+
+    def __call__(self, t):
+        return self.initial / max(t, 1) ** self.power
+
+
+class ExponentialDecay(_Schedule):
+    """``initial * gamma ** (t - 1)``.
+
+    Parameters
+    ----------
+    initial : float
+        Value at ``t=1``.
+    gamma : float
+        Factor per unit of ``t``, in (0, 1] for a decay.
+    """
+
+    _fields = ("initial", "gamma")
+
+    def __init__(self, initial, gamma):
+        _check_positive("initial", initial)
+        _check_positive("gamma", gamma)
+        self.initial, self.gamma = initial, gamma
+
+    def __call__(self, t):
+        return self.initial * self.gamma ** (max(t, 1) - 1)
+
+
+class CosineAnnealing(_Schedule):
+    """Half a cosine from ``initial`` at ``t=1`` to ``final`` at ``t=period``,
+    then ``final``.
+
+    Parameters
+    ----------
+    initial : float
+        Value at ``t=1``.
+    period : int
+        Time at which ``final`` is reached.
+    final : float, default=0.0
+        Value from ``period`` on.
+    """
+
+    _fields = ("initial", "period", "final")
+
+    def __init__(self, initial, period, final=0.0):
+        _check_positive("initial", initial)
+        _check_positive("period", period)
+        self.initial, self.period, self.final = initial, period, final
+
+    def __call__(self, t):
+        progress = min(max(t - 1, 0) / max(self.period - 1, 1), 1.0)
+        cosine = (1 + math.cos(math.pi * progress)) / 2
+        return self.final + (self.initial - self.final) * cosine
