@@ -7,7 +7,7 @@ estimators on PyTorch, imported only when first used so that
 """
 
 from . import callbacks, datasets, schedules
-from ._version import __version__
+from ._version import __version__ as __version__
 from .lr_finder import find_learning_rate
 from .rumelhart_mlp import RumelhartClassifier, RumelhartRegressor
 

@@ -278,7 +278,14 @@ def test_log_loss_with_non_canonical_output_is_refused():
     with pytest.raises(ValueError, match="log_loss"):
         check_output("log_loss", "identity")
     with pytest.raises(ValueError, match="log_loss"):
-        NumpyMLP((2, 1), output_activation="identity", loss="log_loss", lr=0.1, momentum=0, seed=0)
+        NumpyMLP(
+            (2, 1),
+            output_activation="identity",
+            loss="log_loss",
+            lr=0.1,
+            momentum=0,
+            seed=0,
+        )
 
 
 # -- the update rule, eq. 9 -------------------------------------------------

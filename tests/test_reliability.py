@@ -1228,9 +1228,7 @@ def test_keyboard_interrupt_keeps_consistent_progress(cls, epoch, batch):
     # The weights reached at the interrupt are the fitted ones.
     for kept, seen in zip(engine_weights(est._engine), InterruptAt.seen, strict=True):
         np.testing.assert_array_equal(kept, seen)
-    for attr, kept in zip(
-        est.coefs_ + est.intercepts_, InterruptAt.seen, strict=True
-    ):
+    for attr, kept in zip(est.coefs_ + est.intercepts_, InterruptAt.seen, strict=True):
         np.testing.assert_array_equal(attr, kept)
     check_finite_result(est, X)
     # Still usable: training goes on, and a new fit starts over.
