@@ -16,6 +16,7 @@ __all__ = [
     "LRFinderDisplay",
     "LossCurveDisplay",
     "plot_decision_boundary",
+    "plot_hinton_units",
 ]
 
 
@@ -832,3 +833,99 @@ def _layer_title(model, index, n_layers):
     sender = "input" if index == 0 else f"hidden layer {index}"
     receiver = "output" if index == n_layers - 1 else f"hidden layer {index + 1}"
     return f"{type(model).__name__}\n{sender} → {receiver}"
+
+
+def plot_hinton_units(
+    estimator,
+    layer=0,
+    *,
+    shape=None,
+    units=None,
+    ncols=None,
+    row_labels=None,
+    col_labels=None,
+    max_weight=None,
+):
+    """Small multiples: each unit's incoming weights as its own Hinton diagram.
+
+    The paper's Figure 4 draws, for each of 6 hidden units, its weights from
+    the 24 people as a block of 2 rows (the English and the Italian family)
+    of 12; ``shape=(2, 12)`` gives that layout. All panels share one scale,
+    so that areas compare across units; each title gives the unit's bias.
+
+    Parameters
+    ----------
+    estimator : fitted rumelhart estimator
+        A network with ``coefs_``, a Pipeline ending in one, or a fitted
+        search whose ``best_estimator_`` is one.
+    layer : int, default=0
+        Which weight matrix, as in :meth:`HintonDisplay.from_estimator`.
+    shape : tuple of int, default=None
+        How to arrange a unit's incoming weights (row-major, e.g. ``(8, 8)``
+        for the pixels of 8×8 digits); one row when None.
+    units : sequence of int, default=None
+        The receiving units to draw; all when None.
+    ncols : int, default=None
+        Panels per row of the figure; by default one column of wide panels,
+        else a near-square grid.
+    row_labels, col_labels : sequence of str, default=None
+        Tick labels of every panel's rows and columns; none when None.
+    max_weight : float, default=None
+        Magnitude of a square filling 90% of a cell's width; by default the
+        largest magnitude among the units drawn.
+
+    Returns
+    -------
+    displays : list of HintonDisplay
+        One per unit; they share ``figure_``.
+
+    Raises
+    ------
+    ValueError
+        If ``shape`` does not hold the layer's number of inputs, or ``layer``
+        or a unit is out of range.
+    """
+    model = _fitted_final(estimator, "coefs_", "plot_hinton_units")
+    index = _layer_index(layer, len(model.coefs_))
+    weights = np.asarray(model.coefs_[index])
+    cols = _unit_indices(units, weights.shape[1])
+    shape = tuple(shape) if shape is not None else (1, weights.shape[0])
+    if np.prod(shape) != weights.shape[0]:
+        raise ValueError(
+            f"shape={shape} holds {np.prod(shape)} weights; each unit of this "
+            f"layer has {weights.shape[0]} inputs."
+        )
+    axes = _panel_axes(len(cols), shape, ncols)
+    scale = max_weight or np.abs(weights[:, cols]).max() or 1.0
+    names = [_unit_name(index + 1, len(model.coefs_), j) for j in cols]
+    biases = np.asarray(model.intercepts_[index])[cols]
+    displays = []
+    for ax, j, name, bias in zip(axes, cols, names, biases):
+        display = HintonDisplay(
+            weights[:, j].reshape(shape),
+            row_labels=row_labels,
+            col_labels=col_labels,
+            title=f"{name} (bias {bias:+.2f})",
+        ).plot(ax=ax, max_weight=scale)
+        if row_labels is None:
+            ax.set_yticks([])
+        if col_labels is None:
+            ax.set_xticks([])
+        displays.append(display)
+    return displays
+
+
+def _panel_axes(n, shape, ncols):
+    """``n`` axes on one new figure, one per panel of ``shape`` cells."""
+    if ncols is None:
+        ncols = 1 if shape[1] > 2 * shape[0] else int(np.ceil(np.sqrt(n)))
+    nrows = -(-n // ncols)
+    cell = 0.3 if max(shape) <= 24 else 6 / max(shape)
+    size = np.array([ncols * (shape[1] * cell + 1), nrows * (shape[0] * cell + 0.8)])
+    size *= min(1.0, 16 / size.max())  # fit on a screen
+    _, axes = _pyplot().subplots(
+        nrows, ncols, figsize=tuple(size), squeeze=False, layout="constrained"
+    )
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    return axes.ravel()[:n]

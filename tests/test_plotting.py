@@ -22,6 +22,7 @@ from rumelhart.plotting import (  # noqa: E402
     HintonDisplay,
     LossCurveDisplay,
     plot_decision_boundary,
+    plot_hinton_units,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -286,6 +287,24 @@ def test_hinton_draws_large_matrices_as_one_collection():
     assert len(display.ax_.collections) == 1
     assert len(display.ax_.patches) == 0
     assert len(display.squares_.get_paths()) == W.size
+
+
+def test_hinton_small_multiples_share_one_scale():
+    X, y = _blobs(n_samples=60)
+    X = np.hstack([X, X[:, ::-1], X])  # 6 inputs, drawn as 2 x 3
+    clf = _classifier(hidden_layer_sizes=(5,)).fit(X, y)
+    displays = plot_hinton_units(clf, shape=(2, 3), units=[4, 0, 2])
+    assert len(displays) == 3
+    assert len({id(d.figure_) for d in displays}) == 1
+    W = clf.coefs_[0]
+    for display, unit in zip(displays, [4, 0, 2]):
+        np.testing.assert_array_equal(display.weights, W[:, unit].reshape(2, 3))
+        assert display.max_weight_ == np.abs(W[:, [4, 0, 2]]).max()
+        assert display.ax_.get_title().startswith(f"hidden {unit} (bias ")
+    rows = plot_hinton_units(clf)  # by default each unit is one row of weights
+    assert [d.weights.shape for d in rows] == [(1, 6)] * 5
+    with pytest.raises(ValueError, match=r"shape=\(4, 4\) holds 16.*6 inputs"):
+        plot_hinton_units(clf, shape=(4, 4))
 
 
 # LR finder ------------------------------------------------------------------
