@@ -81,6 +81,13 @@ class LRFinderResult:
         sharper on clean curves, misled by noisy ones.
     param_name : str
         The estimator's learning-rate parameter (``"eps"`` or ``"lr"``).
+    minimum_at_end : bool
+        Whether the smoothed loss is lowest in the last 5% of the sweep
+        (at least the last step) without having turned up after it (its
+        last value finite and under twice the minimum): the sweep ended
+        before the loss turned up, so the suggestion follows ``end_lr``
+        rather than the loss. A ``UserWarning`` then says so, with the
+        rates, and advises raising ``end_lr``.
     """
 
     def __init__(self, lrs, losses, smoothed_losses, param_name):
@@ -99,6 +106,24 @@ class LRFinderResult:
             self.steepest = float(self.lrs[skip + int(np.argmin(slopes))])
         else:
             self.steepest = self.lr_at_minimum
+        self.minimum_at_end = self._lowest_at_end(lowest)
+        if self.minimum_at_end:
+            warnings.warn(
+                f"The smoothed loss is lowest at {param_name}="
+                f"{self.lr_at_minimum:.3g}, within the last 5% of the sweep "
+                f"(which ended at {self.lrs[-1]:.3g}), and had not turned up by "
+                f"its end: the suggestion ({self.suggestion:.3g}) follows end_lr "
+                "rather than the loss. Raise end_lr and sweep again.",
+                UserWarning,
+                stacklevel=3,
+            )
+
+    def _lowest_at_end(self, lowest):
+        """Whether the minimum sits in the sweep's last 5%, the loss not turned up."""
+        n = len(self.smoothed_losses)
+        last, best = self.smoothed_losses[-1], self.smoothed_losses[lowest]
+        turned_up = not np.isfinite(last) or last > 2 * best
+        return lowest >= n - max(1, math.ceil(0.05 * n)) and not turned_up
 
     def plot(self, ax=None):
         """Plot the smoothed loss against the learning rate (log scale).
