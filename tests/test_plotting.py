@@ -53,8 +53,20 @@ def test_loss_curve_labels_and_one_legend_for_both_axes():
     clf = _classifier(early_stopping=True).fit(X, y)
     display = LossCurveDisplay.from_estimator(clf)
     assert display.ax_.get_xlabel() == "epoch"
-    assert display.ax_.get_ylabel() == "training loss"
+    assert display.ax_.get_ylabel() == "loss"
     assert display.score_ax_.get_ylabel() == "validation score"
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert legend == ["training loss", "validation loss", "validation score"]
+    np.testing.assert_allclose(
+        display.validation_loss_line_.get_ydata(), clf.validation_loss_
+    )
+
+
+def test_loss_curve_with_a_score_and_no_validation_loss():
+    X, y = _blobs()
+    clf = _classifier(early_stopping=True).fit(X, y)
+    display = LossCurveDisplay(clf.loss_curve_, clf.validation_scores_).plot()
+    assert display.ax_.get_ylabel() == "training loss"
     legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
     assert legend == ["training loss", "validation score"]
     assert display.validation_loss_line_ is None
