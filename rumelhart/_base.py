@@ -114,8 +114,9 @@ class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
         """The :class:`BackendSpec` of the current parameters."""
 
     @abstractmethod
-    def _make_engine(self, spec):
-        """A new engine for the :class:`~rumelhart._engine.NetworkSpec` ``spec``."""
+    def _make_engine(self, spec, batch_size):
+        """A new engine for the :class:`~rumelhart._engine.NetworkSpec` ``spec``,
+        after checking that a fit with batches of ``batch_size`` fits in memory."""
 
     def _engine_attributes(self, engine):
         """Fitted attributes read off a trained engine (dict)."""
@@ -215,13 +216,14 @@ class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
         # Read while training (validation scores); rolled back if fit fails.
         self._target = target_attrs.get("_target", getattr(self, "_target", None))
         seed = seed_from(self.random_state)
+        n_features = X.shape[1]
+        plan, X, Y, sample_weight = self._plan(X, Y, sample_weight, seed, incremental)
         if continuing:
             engine, state, callbacks = self._continued_training(incremental, seed)
         else:
-            spec = self._network_spec(X.shape[1], hidden, Y.shape[1], X.dtype, seed)
-            engine, state = self._make_engine(spec), TrainingState()
-            callbacks = _copy_callbacks(self.callbacks)
-        plan, X, Y, sample_weight = self._plan(X, Y, sample_weight, seed, incremental)
+            spec = self._network_spec(n_features, hidden, Y.shape[1], X.dtype, seed)
+            engine = self._make_engine(spec, plan.batch_size)
+            state, callbacks = TrainingState(), _copy_callbacks(self.callbacks)
         data = engine.prepare(X, Y, sample_weight)
         self._train(engine, data, plan, callbacks, state)
         self._set_fitted(engine, state, callbacks, target_attrs, Y.shape[1])

@@ -43,6 +43,11 @@ _Work = namedtuple(
 )
 
 
+def chunk_rows(layer_sizes):
+    """Rows per chunk of a large batch: its work arrays stay in cache."""
+    return max(64, _CHUNK_ELEMENTS // max(layer_sizes))
+
+
 class NumpyMLP:
     """Fully connected network trained by backpropagation with momentum.
 
@@ -171,7 +176,7 @@ class NumpyMLP:
     # -- work arrays -------------------------------------------------------
     def _chunk_rows(self):
         """Rows per chunk of a large batch: its work arrays stay in cache."""
-        return max(64, _CHUNK_ELEMENTS // max(self.layer_sizes))
+        return chunk_rows(self.layer_sizes)
 
     def _work_arrays(self, n_samples):
         """Activations, deltas and gradients for batches of ``n_samples``."""

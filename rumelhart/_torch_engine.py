@@ -27,6 +27,7 @@ import numpy as np
 
 from . import _engine
 from ._losses import check_output
+from ._resources import available_host_memory
 
 try:
     import torch
@@ -151,6 +152,21 @@ def _times_derivative(fn, a, delta):
 
 #: Elements of the widest layer per chunk of a full batch of the built-in MLP.
 _CHUNK_ELEMENTS = 2**19
+
+
+def chunk_rows(widest):
+    """Rows per chunk of a full batch of the built-in network."""
+    return max(1024, _CHUNK_ELEMENTS // max(widest, 1))
+
+
+def available_memory(device):
+    """Bytes free on ``device`` (None where torch cannot tell)."""
+    if device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        return free
+    if device.type == "cpu":
+        return available_host_memory()
+    return None
 
 
 def _implementation(params, device):
@@ -693,8 +709,7 @@ class TorchMLP:
         if batch_size >= n:
             chunk = None
             if layers is not None:
-                widest = max(p.shape[0] for p in params)
-                chunk = max(1024, _CHUNK_ELEMENTS // max(widest, 1))
+                chunk = chunk_rows(max(p.shape[0] for p in params))
             Xb = X.clone() if private else X
             total = self._train_step(Xb, targets, w, gradients, params, chunk)
             if on_batch is not None:

@@ -2,13 +2,15 @@
 
 from numbers import Real
 
+import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BackendSpec
 from ._classifier import MLPClassifierBase
 from ._docstrings import CALLBACKS_PARAMETER, DEAD_ZONE_PARAMETER, FITTED_ATTRIBUTES
-from ._numpy_engine import NumpyMLP
+from ._numpy_engine import NumpyMLP, chunk_rows
 from ._regressor import MLPRegressorBase
+from ._resources import available_host_memory, check_fit_memory
 
 _RUMELHART_CONSTRAINTS = {
     "eps": [Interval(Real, 0, None, closed="neither")],
@@ -94,7 +96,11 @@ class _NumpyBackend:
             reduction=self.reduction,
         )
 
-    def _make_engine(self, spec):
+    def _make_engine(self, spec, batch_size):
+        rows = min(batch_size, chunk_rows(spec.layer_sizes))
+        itemsize = np.dtype(spec.dtype).itemsize
+        memory = available_host_memory()
+        check_fit_memory(spec.layer_sizes, rows, itemsize, memory, "memory")
         return NumpyMLP.from_spec(
             spec,
             lr=self.eps,

@@ -15,12 +15,15 @@ from ._base import BackendSpec
 from ._classifier import MLPClassifierBase
 from ._docstrings import CALLBACKS_PARAMETER, DEAD_ZONE_PARAMETER, FITTED_ATTRIBUTES
 from ._regressor import MLPRegressorBase
+from ._resources import check_fit_memory
 from ._torch_data import dataset_to_arrays, is_torch_data
 from ._torch_engine import (
     ACTIVATIONS,
     TorchMLP,
+    available_memory,
     build_mlp,
     build_seeded,
+    chunk_rows,
     nn,
     resolve_device,
     torch,
@@ -136,11 +139,16 @@ class _TorchBackend:
                 ) from exc
         return resolve_device(self.device)
 
-    def _make_engine(self, spec):
+    def _make_engine(self, spec, batch_size):
         device = self._device()
         dtype = spec.dtype if self.dtype is None else np.dtype(self.dtype)
         if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}.")
+        if self.module is None:
+            rows = min(batch_size, chunk_rows(max(spec.layer_sizes)))
+            where = "memory" if device.type == "cpu" else f"memory of {device}"
+            memory = available_memory(device)
+            check_fit_memory(spec.layer_sizes, rows, dtype.itemsize, memory, where)
         if spec.input_mask is not None and self.module is not None:
             raise ValueError(
                 "input_groups shapes the built-in network's first layer; a custom "
