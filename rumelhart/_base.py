@@ -34,7 +34,14 @@ from . import _losses
 from ._engine import NetworkSpec
 from ._persistence import VersionedStateMixin
 from ._torch_data import is_torch_data
-from ._training import Printer, TrainingPlan, TrainingState, Validation, train
+from ._training import (
+    InterruptGate,
+    Printer,
+    TrainingPlan,
+    TrainingState,
+    Validation,
+    train,
+)
 from ._validation import (
     check_hidden_layer_sizes,
     non_numeric_error,
@@ -43,7 +50,11 @@ from ._validation import (
 )
 from ._warnings import warn
 from .callbacks import Callback, EarlyStopping
-from .exceptions import DivergenceError, PoorScalingWarning
+from .exceptions import (
+    DivergenceError,
+    PoorScalingWarning,
+    TrainingInterruptedWarning,
+)
 
 _FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -190,18 +201,25 @@ class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
         # A failed call leaves the estimator as it was: work on local state,
         # and undo what validate_data writes if anything below raises.
         saved_state = self.__dict__.copy()
-        try:
-            self._fit_transactional(X, y, sample_weight, incremental, classes)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved_state)
-            raise
+        gate = InterruptGate()
+        with gate.installed():
+            try:
+                self._fit_transactional(X, y, sample_weight, incremental, classes, gate)
+            except BaseException:
+                self.__dict__.clear()
+                self.__dict__.update(saved_state)
+                raise
+        if gate.pending:
+            warn(
+                "Ctrl-C arrived as training ended; the fit was completed and kept.",
+                TrainingInterruptedWarning,
+            )
         return self
 
     def _continuing(self, incremental):
         return (incremental or self.warm_start) and hasattr(self, "_engine")
 
-    def _fit_transactional(self, X, y, sample_weight, incremental, classes):
+    def _fit_transactional(self, X, y, sample_weight, incremental, classes, gate):
         self._validate_params()
         hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
         continuing = self._continuing(incremental)
@@ -218,6 +236,7 @@ class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
         seed = seed_from(self.random_state)
         n_features = X.shape[1]
         plan, X, Y, sample_weight = self._plan(X, Y, sample_weight, seed, incremental)
+        gate.defer()  # Ctrl-C from here on ends training after 0 epochs
         if continuing:
             engine, state, callbacks = self._continued_training(incremental, seed)
         else:
@@ -225,7 +244,7 @@ class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
             engine = self._make_engine(spec, plan.batch_size)
             state, callbacks = TrainingState(), _copy_callbacks(self.callbacks)
         data = engine.prepare(X, Y, sample_weight)
-        self._train(engine, data, plan, callbacks, state)
+        self._train(engine, data, plan, callbacks, state, gate)
         self._set_fitted(engine, state, callbacks, target_attrs, Y.shape[1])
 
     def _validated(self, X, y, sample_weight, continuing):
@@ -335,7 +354,7 @@ class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
             ]
         return defaults + ([Printer()] if self.verbose else [])
 
-    def _train(self, engine, data, plan, callbacks, state):
+    def _train(self, engine, data, plan, callbacks, state, gate):
         """Run the loop; explain a divergence and warn of a missed convergence."""
         try:
             reason = train(
@@ -345,6 +364,7 @@ class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
                 plan,
                 callbacks + self._default_callbacks(plan),
                 state,
+                gate,
             )
         except DivergenceError as exc:
             raise self._divergence_error(exc, plan, data) from None

@@ -18,6 +18,7 @@ accumulate before the one step, so that memory stays small.
 """
 
 import copy
+import copyreg
 import itertools
 import math
 import threading
@@ -365,7 +366,8 @@ class TorchMLP:
 
     def copy(self):
         """An independent copy on the same device."""
-        new = copy.copy(self)
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
         new.module = copy.deepcopy(self.module)
         new.optimizer = _make_optimizer(
             self.optimizer_name, new.module.parameters(), **self._initial
@@ -911,6 +913,19 @@ class TorchMLP:
         return stats.detach().cpu().numpy()
 
     # -- pickling: CPU tensors only, so a GPU model loads anywhere ---------
+    def __reduce__(self):
+        # Pickle and copy call __reduce_ex__ (below); skops calls __reduce__
+        # and would fail deep inside torch: say what to do instead.
+        raise TypeError(
+            "A torch estimator holds a torch.nn.Module, which skops cannot save "
+            "(it loads no torch tensors). Save it with pickle or joblib, which "
+            "run code when loading: load only files you trust. Or save the "
+            "weights alone: torch.save(estimator.module_.state_dict(), path)."
+        )
+
+    def __reduce_ex__(self, protocol):
+        return copyreg.__newobj__, (type(self),), self.__getstate__()
+
     def __getstate__(self):
         state = self.__dict__.copy()
         state["module"] = copy.deepcopy(self.module).to("cpu")

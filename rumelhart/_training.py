@@ -14,7 +14,10 @@ recorders and schedules are the user's. The loop itself only
 
 import inspect
 import math
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,14 +170,66 @@ class _Diverged(Exception):
     """Raised inside the loop when the loss or the weights blew up."""
 
 
-def train(estimator, engine, data, plan, callbacks, state):
+class InterruptGate:
+    """Ctrl-C stops training at once, but waits while a fit is being set up
+    or saved.
+
+    Installed around a whole ``fit`` (in the main thread, where Python
+    delivers SIGINT, and only over Python's own handler): while ``armed``,
+    SIGINT raises ``KeyboardInterrupt`` as usual (validating the input, it
+    aborts the call, which changes nothing); from the engine's creation to
+    the first epoch it is recorded and raised as the loop starts, which
+    then ends after 0 epochs; once training is over and the fitted state is
+    being written, it is recorded (``pending``) so that a fit is never lost
+    half-saved.
+    """
+
+    def __init__(self):
+        self.armed = True
+        self.pending = False
+
+    def defer(self):
+        """From now on, only record Ctrl-C."""
+        self.armed = False
+
+    def arm(self):
+        """From now on, Ctrl-C raises; one recorded meanwhile raises now."""
+        self.armed = True
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+    def _on_sigint(self, signum, frame):
+        if self.armed:
+            raise KeyboardInterrupt
+        self.pending = True
+
+    @contextmanager
+    def installed(self):
+        """The gate as SIGINT's handler for the duration of the block."""
+        if (
+            threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+        ):
+            yield self
+            return
+        previous = signal.signal(signal.SIGINT, self._on_sigint)
+        try:
+            yield self
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+def train(estimator, engine, data, plan, callbacks, state, gate=None):
     """Train ``engine`` on prepared ``data``; ``state`` records what happens.
 
     Returns the stop reason (also in ``state.stop_reason``). Raises
     :class:`~rumelhart.exceptions.DivergenceError` when training diverged
     and no callback restored an earlier state; ``KeyboardInterrupt`` ends
     training with a :class:`~rumelhart.exceptions.TrainingInterruptedWarning`.
+    ``gate`` (an :class:`InterruptGate`) is disarmed when the epochs end.
     """
+    gate = InterruptGate() if gate is None else gate
     context = TrainingContext(estimator, engine, data, state, plan.max_epochs)
     hooks = Hooks(callbacks)
     engine.start_fit(_n_rows(data), plan.batch_size, plan.max_epochs)
@@ -182,12 +237,14 @@ def train(estimator, engine, data, plan, callbacks, state):
     try:
         try:
             hooks.fit_begin(context)
+            gate.arm()
             context.stop_reason = _run_epochs(engine, data, plan, hooks, context)
         except _Diverged as exc:
             context.stop_reason, diverged = "diverged", str(exc)
         except KeyboardInterrupt:
             context.stop_reason = "interrupted"
     finally:
+        gate.defer()  # from here on, Ctrl-C waits for the fit to be saved
         engine.end_fit()
     interrupted = hooks.fit_end(context) or context.stop_reason == "interrupted"
     state.stop_reason = "interrupted" if interrupted else context.stop_reason
@@ -264,9 +321,9 @@ def _conclude(engine, plan, context, diverged, interrupted):
         context.state.divergence = error  # recovered: the estimator warns
     if interrupted:
         kept = "the best weights" if context.restored_best else "the weights"
+        when = f"during epoch {epoch}" if epoch else "before its first epoch"
         warn(
-            f"Training interrupted during epoch {epoch}; keeping {kept} reached "
-            "so far.",
+            f"Training interrupted {when}; keeping {kept} reached so far.",
             TrainingInterruptedWarning,
         )
 
@@ -331,14 +388,16 @@ class Hooks:
     def __init__(self, callbacks):
         self.callbacks = sorted(callbacks, key=lambda c: c.order)
         self._calls = {name: self._bind(name) for name in _HOOKS}
+        self._begun = set()  # ids of the callbacks whose on_fit_begin ran
 
     def _bind(self, name):
+        """``[(callback, call)]`` of the callbacks that override hook ``name``."""
         calls = []
         for callback in self.callbacks:
             method = getattr(callback, name)
             if getattr(type(callback), name) is getattr(Callback, name):
                 continue  # not overridden: nothing to call
-            calls.append(self._caller(callback, name, method))
+            calls.append((callback, self._caller(callback, name, method)))
         return calls
 
     @staticmethod
@@ -361,23 +420,29 @@ class Hooks:
         )
 
     def fit_begin(self, context):
-        for call in self._calls["on_fit_begin"]:
-            call(context)
+        begins = {id(callback): call for callback, call in self._calls["on_fit_begin"]}
+        for callback in self.callbacks:
+            call = begins.get(id(callback))
+            if call is not None:
+                call(context)
+            self._begun.add(id(callback))
 
     def epoch_begin(self, context):
-        for call in self._calls["on_epoch_begin"]:
+        for _, call in self._calls["on_epoch_begin"]:
             call(context)
 
     def epoch_end(self, context):
         """Call every ``on_epoch_end``; whether one asked to stop."""
-        requests = [call(context) for call in self._calls["on_epoch_end"]]
+        requests = [call(context) for _, call in self._calls["on_epoch_end"]]
         return any(requests)
 
     def fit_end(self, context):
-        """Call every ``on_fit_end``, even after Ctrl-C in one of them;
-        whether there was one."""
+        """Call ``on_fit_end`` of every callback that began, even after Ctrl-C
+        in one of them; whether there was one."""
         interrupted = False
-        for call in self._calls["on_fit_end"]:
+        for callback, call in self._calls["on_fit_end"]:
+            if id(callback) not in self._begun:
+                continue
             try:
                 call(context)
             except KeyboardInterrupt:
@@ -388,7 +453,7 @@ class Hooks:
 
     def batch_hook(self, context):
         """The engine's per-batch hook, or None when no callback listens."""
-        calls = self._calls["on_batch_end"]
+        calls = [call for _, call in self._calls["on_batch_end"]]
         if not calls:
             return None
 
