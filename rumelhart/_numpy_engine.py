@@ -610,6 +610,8 @@ class NumpyMLP:
         return state
 
     def __setstate__(self, state):
+        # What engines pickled by older versions lack.
+        self.__dict__.update({"dead_zone": 0.0, "input_mask": None})
         self.__dict__.update(state)
         # Copies (pickle, deepcopy) rebuild the optimizer's one buffer of
         # weights; point coefs and intercepts (the same list objects, which

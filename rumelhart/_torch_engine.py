@@ -940,7 +940,7 @@ class TorchMLP:
 
     def __setstate__(self, state):
         optimizer_state = state.pop("optimizer")
-        self.__dict__.update(state)
+        self.__dict__.update(_upgraded(state))
         self.device = _available_or_cpu(torch.device(state["device"]))
         self.module = self.module.to(self.device)
         if self.input_mask is not None:
@@ -950,6 +950,16 @@ class TorchMLP:
         )
         self.optimizer.load_state_dict(optimizer_state)
         self.seed(0)
+
+
+def _upgraded(state):
+    """An engine's pickled state with what older versions lacked filled in."""
+    state = {"hidden_activation": "relu", "dead_zone": 0.0, "input_mask": None, **state}
+    if "_initial" not in state:  # 0.1 kept the settings as attributes
+        state["_initial"] = {
+            k: state.pop(k) for k in ("lr", "momentum", "weight_decay")
+        }
+    return state
 
 
 def _available_or_cpu(device):

@@ -52,12 +52,10 @@ class EpochLog:
     def append(self, row):
         """Add one epoch's ``{name: number}``."""
         for name, value in row.items():
-            column = self._columns.get(name)
-            if column is None:
-                column = np.full(max(self._INITIAL_CAPACITY, self._size * 2), np.nan)
-                self._columns[name] = column
-            elif len(column) == self._size:
-                column = np.concatenate([column, np.full(len(column), np.nan)])
+            column = self._columns.get(name, np.empty(0))
+            if len(column) <= self._size:  # double the capacity, NaN-filled
+                room = max(self._INITIAL_CAPACITY, 2 * self._size + 1) - len(column)
+                column = np.concatenate([column, np.full(room, np.nan)])
                 self._columns[name] = column
             column[self._size] = value
         self._size += 1
