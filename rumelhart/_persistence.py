@@ -55,7 +55,24 @@ class VersionedStateMixin:
             state.setdefault(name, default)
         if "_engine" in state and "_state" not in state:
             state = _upgrade_from_0_1(state)
+        _check_fitted_structure(state)
         return state
+
+
+def _check_fitted_structure(state):
+    """Refuse a fitted state whose engine or bookkeeping this version cannot use."""
+    from ._engine import Engine
+    from ._training import TrainingState
+
+    if "_engine" not in state:
+        return  # not fitted: the parameters are all there is
+    if not isinstance(state["_engine"], Engine):
+        raise TypeError(
+            f"its engine is a {type(state['_engine']).__name__}, which lacks the "
+            "methods of this version's engines"
+        )
+    if not isinstance(state.get("_state"), TrainingState):
+        raise TypeError("its training state has an unknown form")
 
 
 def _init_defaults(cls):
