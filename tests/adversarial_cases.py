@@ -205,10 +205,10 @@ def badly_scaled_column(cls, tmp_path):
 
 
 def pickle_of_0_1(cls, tmp_path):
-    with open(os.path.join(DATA_DIR, f"{cls.__name__}-0.1.0.pkl"), "rb") as f:
-        with warnings.catch_warnings(record=True) as seen:
-            warnings.simplefilter("always")
-            saved = pickle.load(f)
+    path = os.path.join(DATA_DIR, f"{cls.__name__}-0.1.0.pkl")
+    with open(path, "rb") as f, warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        saved = pickle.load(f)
     est, X, y = saved["estimator"], saved["X"], saved["y"]
     named = any("rumelhart 0.1" in str(w.message) for w in seen)
     before = est.predict_proba(X) if is_classifier(cls) else est.predict(X)

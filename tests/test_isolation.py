@@ -15,6 +15,7 @@ import threading
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
 from rumelhart import RumelhartClassifier, RumelhartRegressor
@@ -230,7 +231,7 @@ def test_memory_check_uses_the_memory_available(cls, monkeypatch):
         extra = {}
     X, y = _data(30)
     y = y if cls.__name__.endswith("Classifier") else X[:, 0]
-    with pytest.raises(MemoryError, match="only 0.00977 GiB of memory"):
+    with pytest.raises(MemoryError, match=r"only 0\.00977 GiB of memory"):
         cls(hidden_layer_sizes=(2000, 2000), **extra).fit(X, y)
     cls(hidden_layer_sizes=(20,), max_iter=2, **extra).fit(X, y)  # small: fine
 
@@ -257,7 +258,7 @@ def test_epoch_bookkeeping_is_compact():
 def test_long_fit_history_stays_small():
     X, y = _data(6)
     est = RumelhartClassifier((3,), max_iter=5000, tol=0, n_iter_no_change=10**6)
-    with pytest.warns(Warning):
+    with pytest.warns(ConvergenceWarning, match="max_iter=5000"):
         est.fit(X, y)
     columns = est.history_["epochs"]._columns
     assert sum(c.nbytes for c in columns.values()) <= 2 * 8 * len(columns) * 5000
