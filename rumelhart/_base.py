@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
+    _check_feature_names_in,
     _check_sample_weight,
     check_is_fitted,
     validate_data,
@@ -32,6 +33,7 @@ from sklearn.utils.validation import (
 
 from . import _losses
 from ._engine import NetworkSpec
+from ._groups import input_mask
 from ._persistence import VersionedStateMixin
 from ._torch_data import is_torch_data
 from ._training import (
@@ -57,6 +59,9 @@ from .exceptions import (
 )
 
 _FLOAT_DTYPES = (np.float64, np.float32)
+
+#: Sparse formats the estimators take (others are converted to CSR).
+_SPARSE_FORMATS = ("csr", "csc")
 
 
 @dataclass(frozen=True)
@@ -98,8 +103,15 @@ def _copy_callbacks(callbacks):
     return copy.deepcopy(callbacks)
 
 
-class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
-    """The fit/predict facade common to every estimator."""
+class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta):
+    """The fit/predict/transform facade common to every estimator."""
+
+    # The HTML repr links each estimator to its page of the API reference.
+    _doc_link_module = "rumelhart"
+    _doc_link_template = (
+        "https://rumelhart.readthedocs.io/en/latest/gen_modules/"
+        "rumelhart.{estimator_name}.html"
+    )
 
     _parameter_constraints = {
         "hidden_layer_sizes": [
@@ -117,6 +129,8 @@ class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
         "callbacks": [list, tuple, Callback, None],
+        "input_groups": [list, None],
+        "transform_layer": [Integral, StrOptions({"all"})],
     }
 
     # -- backend part -----------------------------------------------------
@@ -137,6 +151,9 @@ class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
     def _divergence_hints(self):
         """Likely causes of a divergence that the parameters show (sentences)."""
         return []
+
+    def _warn_about_parameters(self):
+        """Warn of legal parameter values that are likely mistakes."""
 
     # -- task part --------------------------------------------------------
     @abstractmethod
@@ -221,6 +238,7 @@ class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _fit_transactional(self, X, y, sample_weight, incremental, classes, gate):
         self._validate_params()
+        self._warn_about_parameters()
         hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
         continuing = self._continuing(incremental)
         X, y, sample_weight = self._validated(X, y, sample_weight, continuing)
@@ -301,7 +319,12 @@ class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _input_mask(self, n_features, hidden):
         """Connections of the first layer (None: all); see ``input_groups``."""
-        return None
+        if not self.input_groups:
+            return None
+        if not hidden:
+            raise ValueError("input_groups needs a hidden layer to feed.")
+        names = getattr(self, "feature_names_in_", None)
+        return input_mask(self.input_groups, n_features, hidden[0], names)
 
     def _continued_training(self, incremental, seed):
         """Engine, state and callbacks of a warm start or ``partial_fit``."""
@@ -517,7 +540,9 @@ class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
         """``X`` checked against the fitted network, in its dtype."""
         X, _ = self._as_arrays(X, None, fitting=False)
         try:
-            X = validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)
+            X = validate_data(
+                self, X, reset=False, dtype=_FLOAT_DTYPES, accept_sparse=_SPARSE_FORMATS
+            )
         except (ValueError, TypeError) as exc:
             clearer = non_numeric_error(exc, X=X)
             if clearer is not None:
@@ -525,14 +550,86 @@ class BaseMLP(VersionedStateMixin, BaseEstimator, metaclass=ABCMeta):
             raise
         return X.astype(self._engine.dtype, copy=False)
 
+    # -- the learned representation ------------------------------------------
+    def _transform_layers(self):
+        """The hidden layers (0-based) that ``transform`` returns."""
+        n_hidden = len(self._engine.layer_sizes) - 2
+        if n_hidden < 1:
+            raise ValueError(
+                "transform returns the hidden units' outputs, and this network "
+                "has no hidden layer (hidden_layer_sizes=())."
+            )
+        if isinstance(self.transform_layer, str):  # "all"
+            return list(range(n_hidden))
+        if not -n_hidden <= self.transform_layer < n_hidden:
+            raise ValueError(
+                f"transform_layer={self.transform_layer} names no hidden layer; the "
+                f"network has {n_hidden} (indices 0 to {n_hidden - 1}, or -1 for "
+                "the last)."
+            )
+        return [self.transform_layer % n_hidden]
+
+    def transform(self, X):
+        """The representation the network learned: its hidden units' outputs.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        H : ndarray of shape (n_samples, n_units)
+            The outputs of the hidden layer ``transform_layer`` (the last by
+            default), or of every hidden layer side by side with
+            ``transform_layer="all"``. In a ``Pipeline`` they feed the next
+            estimator; ``set_output(transform="pandas")`` names them.
+        """
+        check_is_fitted(self)
+        layers = self._transform_layers()
+        X = self._validated_inputs(X)
+        return np.hstack(self._engine.hidden(X, layers))
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the features :meth:`transform` returns.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Ignored (checked against ``feature_names_in_`` when given).
+
+        Returns
+        -------
+        names : ndarray of str
+            ``"<estimator>_hidden<layer>_<unit>"``, layers counted from 1.
+        """
+        check_is_fitted(self)
+        _check_feature_names_in(self, input_features)
+        prefix = type(self).__name__.lower()
+        sizes = self._engine.layer_sizes
+        return np.array(
+            [
+                f"{prefix}_hidden{layer + 1}_{unit}"
+                for layer in self._transform_layers()
+                for unit in range(sizes[layer + 1])
+            ],
+            dtype=object,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
     def _check_finite_predictions(self, outputs, X):
         """``outputs``, or a ValueError if inputs far out of range overflowed."""
         if np.isfinite(outputs).all():
             return outputs
+        peak = abs(X).max() if hasattr(X, "tocsr") else np.max(np.abs(X))
         raise ValueError(
             "The network's outputs overflowed to inf or NaN for some samples: "
             f"their inputs lie far outside the training data (max |X| = "
-            f"{np.max(np.abs(X)):.3g}) for {self._engine.dtype} arithmetic. Scale "
+            f"{peak:.3g}) for {self._engine.dtype} arithmetic. Scale "
             "X as the training data were scaled."
         )
 

@@ -17,7 +17,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import validate_data
 
-from ._base import _FLOAT_DTYPES, BaseMLP, TargetSpec
+from ._base import _FLOAT_DTYPES, _SPARSE_FORMATS, BaseMLP, TargetSpec
 from ._warnings import warn
 
 
@@ -64,7 +64,13 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
     # -- the task part of the base ------------------------------------------
     def _validate_xy(self, X, y, reset):
         return validate_data(
-            self, X, y, reset=reset, dtype=_FLOAT_DTYPES, multi_output=True
+            self,
+            X,
+            y,
+            reset=reset,
+            dtype=_FLOAT_DTYPES,
+            accept_sparse=_SPARSE_FORMATS,
+            multi_output=True,
         )
 
     def _encode_targets(self, y, reset, classes=None, sample_weight=None):

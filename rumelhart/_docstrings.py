@@ -4,6 +4,21 @@ The estimators' docstrings are assembled from these and their own parts;
 numpydoc renders the result (see docs/api.rst).
 """
 
+#: The parameters of the learned representation, in every estimator.
+REPRESENTATION_PARAMETERS = """\
+    input_groups : list of (columns, n_units), default=None
+        Groups of input columns that feed their own units of the first
+        hidden layer (the paper's family-trees network; an entity
+        embedding of each one-hot categorical feature). ``columns`` is a
+        list of column indices, a slice, a list of feature names, or a
+        name prefix (``"cat__city_"`` after a ``ColumnTransformer``);
+        group k gets the next ``n_units`` units. Columns in no group feed
+        the units left over. Missing connections stay exactly zero.
+    transform_layer : int or "all", default=-1
+        The hidden layer whose outputs :meth:`transform` returns (``-1``:
+        the last), or ``"all"`` for every hidden layer side by side.
+"""
+
 #: The ``callbacks`` parameter, last in every estimator's Parameters.
 CALLBACKS_PARAMETER = """\
     callbacks : list of Callback, default=None

@@ -25,6 +25,7 @@ import copy
 from collections import namedtuple
 
 import numpy as np
+from scipy import sparse
 
 from . import _engine
 from ._activations import ACTIVATIONS, DERIVATIVES, OUTPUT_ACTIVATIONS
@@ -220,7 +221,10 @@ class NumpyMLP:
         (as many layers as it holds buffers for)."""
         a = X
         for i, out in enumerate(activations):
-            np.matmul(a, self.coefs[i], out=out)
+            if i == 0 and sparse.issparse(a):
+                out[...] = a @ self.coefs[0]
+            else:
+                np.matmul(a, self.coefs[i], out=out)
             np.add(out, self.intercepts[i], out=out)
             a = self._activate(i, out, row_max, row_sum)
         return activations
@@ -322,7 +326,10 @@ class NumpyMLP:
         derivative = DERIVATIVES[self.hidden_activation]
         for i in range(n_layers - 1, -1, -1):
             a_prev = X if i == 0 else activations[i - 1]
-            np.matmul(a_prev.T, delta, out=grad_coefs[i])
+            if i == 0 and sparse.issparse(X):
+                grad_coefs[0][...] = X.T @ delta
+            else:
+                np.matmul(a_prev.T, delta, out=grad_coefs[i])
             np.matmul(work.ones, delta, out=grad_intercepts[i])  # column sums
             if i > 0:
                 np.matmul(delta, self.coefs[i].T, out=work.deltas[i - 1])
@@ -442,8 +449,10 @@ class NumpyMLP:
 
         Parameters
         ----------
-        X, Y : ndarray
-            Inputs and encoded targets.
+        X : ndarray or scipy sparse matrix
+            Inputs.
+        Y : ndarray
+            Encoded targets.
         sample_weight : ndarray of shape (n_samples,) or None
             Weight of each sample.
 
@@ -451,10 +460,13 @@ class NumpyMLP:
         -------
         data : tuple
             ``(X, Y, sample_weight)`` in the engine's dtype, C-contiguous
-            (without a copy when they already are).
+            (without a copy when they already are); sparse ``X`` in CSR
+            form, whose batches are gathered without densifying it.
         """
 
         def as_engine_array(a):
+            if sparse.issparse(a):
+                return sparse.csr_matrix(a, dtype=self.dtype)
             return None if a is None else np.ascontiguousarray(a, dtype=self.dtype)
 
         return tuple(as_engine_array(a) for a in (X, Y, sample_weight))
@@ -491,7 +503,7 @@ class NumpyMLP:
                 on_batch(total, total_weight)
         else:
             order = self.rng.permutation(n) if shuffle else None
-            gather = batch_size <= self._chunk_rows()
+            gather = batch_size <= self._chunk_rows() and not sparse.issparse(X)
             total = 0.0
             for start in range(0, n, batch_size):
                 stop = min(start + batch_size, n)
@@ -501,7 +513,8 @@ class NumpyMLP:
                     wb = None if sample_weight is None else sample_weight[start:stop]
                 elif work is None:
                     idx = order[start:stop]
-                    Xb, Yb = X.take(idx, axis=0), Y.take(idx, axis=0)
+                    Xb = X[idx] if sparse.issparse(X) else X.take(idx, axis=0)
+                    Yb = Y.take(idx, axis=0)
                     wb = None if sample_weight is None else sample_weight.take(idx)
                 else:
                     # mode="clip" (the indices are valid) lets take write

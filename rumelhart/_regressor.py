@@ -11,7 +11,7 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import validate_data
 
-from ._base import _FLOAT_DTYPES, BaseMLP, TargetSpec
+from ._base import _FLOAT_DTYPES, _SPARSE_FORMATS, BaseMLP, TargetSpec
 from ._validation import mean_and_scale, non_numeric_error
 
 
@@ -51,6 +51,7 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
             y,
             reset=reset,
             dtype=_FLOAT_DTYPES,
+            accept_sparse=_SPARSE_FORMATS,
             multi_output=True,
             y_numeric=True,
         )

@@ -25,6 +25,7 @@ import threading
 import warnings
 
 import numpy as np
+from scipy import sparse
 
 from . import _engine
 from ._losses import check_output
@@ -220,6 +221,28 @@ def _make_schedule(name, optimizer, lr, total_steps):
     )
 
 
+class _SparseRows:
+    """The rows of a scipy CSR matrix, densified batch by batch on the device:
+    a sparse ``X`` is never densified whole."""
+
+    def __init__(self, X, to_tensor):
+        self.X = X
+        self._to_tensor = to_tensor
+
+    @property
+    def shape(self):
+        return self.X.shape
+
+    def __getitem__(self, rows):
+        return self._to_tensor(self.X[rows].toarray())
+
+    def index_select(self, dim, index):
+        return self[index.cpu().numpy()]
+
+    def clone(self):
+        return self  # every batch is a fresh tensor already
+
+
 class _Data(tuple):
     """``(X, Y, sample_weight)`` on the device, plus ``labels`` (or None)."""
 
@@ -399,6 +422,8 @@ class TorchMLP:
         unless ``private`` (a module that may write to its input)."""
         if a is None:
             return None
+        if sparse.issparse(a):
+            a = a.toarray()  # a chunk of rows; the whole X stays sparse
         a = np.ascontiguousarray(a)
         if private:
             return torch.tensor(a, dtype=self.torch_dtype, device=self.device)
@@ -419,7 +444,11 @@ class TorchMLP:
         targets of the softmax cross-entropy also travel as class indices
         (attribute ``labels``), for the fused ``cross_entropy``.
         """
-        data = _Data((self._tensor(X), self._tensor(Y), self._tensor(sample_weight)))
+        if sparse.issparse(X):
+            X = _SparseRows(sparse.csr_matrix(X), self._tensor)
+        else:
+            X = self._tensor(X)
+        data = _Data((X, self._tensor(Y), self._tensor(sample_weight)))
         Y = data[1]
         if self.loss == "log_loss" and self.output_activation == "softmax":
             one_hot = bool(((Y == 0) | (Y == 1)).all() and (Y.sum(dim=1) == 1).all())
@@ -634,6 +663,8 @@ class TorchMLP:
         for p in params:
             p.grad = None
         n = Xb.shape[0]
+        if isinstance(Xb, _SparseRows) and (chunk is None or n <= chunk):
+            Xb = Xb[:]  # small enough to densify at once
         if wb is None:
             scale, weights, weight_sum = 1.0 / n, None, None
         else:
@@ -710,7 +741,7 @@ class TorchMLP:
         total_weight = n if w is None else w.sum()
         if batch_size >= n:
             chunk = None
-            if layers is not None:
+            if layers is not None or isinstance(X, _SparseRows):
                 chunk = chunk_rows(max(p.shape[0] for p in params))
             Xb = X.clone() if private else X
             total = self._train_step(Xb, targets, w, gradients, params, chunk)

@@ -7,10 +7,17 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BackendSpec
 from ._classifier import MLPClassifierBase
-from ._docstrings import CALLBACKS_PARAMETER, DEAD_ZONE_PARAMETER, FITTED_ATTRIBUTES
+from ._docstrings import (
+    CALLBACKS_PARAMETER,
+    DEAD_ZONE_PARAMETER,
+    FITTED_ATTRIBUTES,
+    REPRESENTATION_PARAMETERS,
+)
 from ._numpy_engine import NumpyMLP, chunk_rows
 from ._regressor import MLPRegressorBase
 from ._resources import available_host_memory, check_fit_memory
+from ._warnings import warn
+from .exceptions import MomentumWarning
 
 _RUMELHART_CONSTRAINTS = {
     "eps": [Interval(Real, 0, None, closed="neither")],
@@ -70,6 +77,7 @@ _COMMON_PARAMETERS_DOC = (
         Continue from the previous solution in ``fit`` instead of starting
         from new random weights.
 """
+    + REPRESENTATION_PARAMETERS
     + CALLBACKS_PARAMETER
 )
 
@@ -108,6 +116,17 @@ class _NumpyBackend:
             weight_decay=self.weight_decay,
             init_range=self.init_range,
         )
+
+    def _warn_about_parameters(self):
+        if 0 < self.alpha < 0.01:
+            warn(
+                f"alpha={self.alpha!r} is the momentum α of eq. 9 here, not "
+                "scikit-learn's L2 penalty (that is weight_decay); momentum this "
+                "small trains far slower than the default 0.9. Silence this with "
+                "warnings.filterwarnings('ignore', category=rumelhart.exceptions"
+                ".MomentumWarning).",
+                MomentumWarning,
+            )
 
     def _divergence_hints(self):
         hints = super()._divergence_hints()
@@ -193,6 +212,8 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         random_state=None,
         verbose=0,
         warm_start=False,
+        input_groups=None,
+        transform_layer=-1,
         callbacks=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -214,6 +235,8 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.input_groups = input_groups
+        self.transform_layer = transform_layer
         self.callbacks = callbacks
 
 
@@ -281,6 +304,8 @@ class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
         random_state=None,
         verbose=0,
         warm_start=False,
+        input_groups=None,
+        transform_layer=-1,
         callbacks=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -300,4 +325,6 @@ class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.input_groups = input_groups
+        self.transform_layer = transform_layer
         self.callbacks = callbacks

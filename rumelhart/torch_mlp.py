@@ -5,6 +5,7 @@ its estimators is first used.
 """
 
 import copy
+import inspect
 from dataclasses import replace
 from numbers import Real
 
@@ -13,7 +14,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BackendSpec
 from ._classifier import MLPClassifierBase
-from ._docstrings import CALLBACKS_PARAMETER, DEAD_ZONE_PARAMETER, FITTED_ATTRIBUTES
+from ._docstrings import (
+    CALLBACKS_PARAMETER,
+    DEAD_ZONE_PARAMETER,
+    FITTED_ATTRIBUTES,
+    REPRESENTATION_PARAMETERS,
+)
 from ._regressor import MLPRegressorBase
 from ._resources import check_fit_memory
 from ._torch_data import dataset_to_arrays, is_torch_data
@@ -39,6 +45,7 @@ _TORCH_CONSTRAINTS = {
     "device": [str, torch.device],
     "dtype": [StrOptions({"float32", "float64"}), type, np.dtype, None],
     "module": [nn.Module, callable, None],
+    "module_params": [dict, None],
 }
 
 _PARAMETERS_DOC = (
@@ -93,10 +100,15 @@ default="relu"
     module : torch.nn.Module, class or callable, default=None
         A network to train instead of the built-in MLP. An instance is
         deep-copied at every ``fit``; a class or callable is called as
-        ``module(n_features, n_outputs)`` under the seeded generator. It must
-        map (n, n_features) to raw outputs (n, n_outputs); the output
-        activation is applied by the estimator.
+        ``module(n_features, n_outputs, **module_params)`` under the seeded
+        generator. It must map (n, n_features) to raw outputs (n,
+        n_outputs); the output activation is applied by the estimator.
+    module_params : dict, default=None
+        Keyword arguments of ``module``'s constructor. As in skorch,
+        ``set_params(module__hidden=64)`` (or ``"module__hidden"`` in a
+        grid search) sets one; unknown names are refused.
 """
+    + REPRESENTATION_PARAMETERS
     + CALLBACKS_PARAMETER
 )
 
@@ -114,6 +126,32 @@ _ATTRIBUTES_DOC = (
 """
     + FITTED_ATTRIBUTES
 )
+
+
+def check_module_params(module, params):
+    """``params`` for ``module``'s constructor, checked against its signature."""
+    if not params:
+        return params
+    if module is None or isinstance(module, nn.Module):
+        raise ValueError(
+            "module__ parameters (module_params) reach the constructor of a custom "
+            f"module, so module must be a class or callable; got {module!r}."
+        )
+    try:
+        signature = inspect.signature(module)
+    except (TypeError, ValueError):
+        return params  # a callable without a signature: let it decide
+    names = signature.parameters
+    if any(p.kind is p.VAR_KEYWORD for p in names.values()):
+        return params
+    unknown = sorted(set(params) - set(names))
+    if unknown:
+        accepted = [n for n in names if n not in ("n_features", "n_outputs")]
+        raise ValueError(
+            f"module {getattr(module, '__name__', module)!r} has no parameter "
+            f"{', '.join(map(repr, unknown))}; its parameters are {accepted}."
+        )
+    return params
 
 
 class _TorchBackend:
@@ -182,8 +220,9 @@ class _TorchBackend:
             return build_mlp(layer_sizes, self.activation, generator)
         if isinstance(self.module, nn.Module):
             return copy.deepcopy(self.module)
+        kwargs = check_module_params(self.module, self.module_params or {})
         module = build_seeded(
-            lambda: self.module(layer_sizes[0], layer_sizes[-1]), seed % 2**63
+            lambda: self.module(layer_sizes[0], layer_sizes[-1], **kwargs), seed % 2**63
         )
         if not isinstance(module, nn.Module):
             raise TypeError(
@@ -210,6 +249,49 @@ class _TorchBackend:
                 f"module must map (n_samples, {n_features}) to (n_samples, "
                 f"{n_outputs}) raw outputs; it returned shape {tuple(out.shape)}."
             )
+
+    def set_params(self, **params):
+        """Set parameters; ``module__<name>`` sets ``module_params[name]``.
+
+        As in skorch, ``module__<name>`` (in ``set_params`` or a grid
+        search's ``param_grid``) reaches the custom module's constructor.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, and ``module__<name>`` entries.
+
+        Returns
+        -------
+        self : estimator
+        """
+        prefix = "module__"
+        routed = {
+            k[len(prefix) :]: v for k, v in params.items() if k.startswith(prefix)
+        }
+        if routed:
+            check_module_params(params.get("module", self.module), routed)
+            current = self.module_params if isinstance(self.module_params, dict) else {}
+            self.module_params = {**current, **routed}
+        rest = {k: v for k, v in params.items() if not k.startswith(prefix)}
+        return super().set_params(**rest) if rest else self
+
+    def get_params(self, deep=True):
+        """Parameters of the estimator; with ``deep``, ``module__<name>`` too.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also list the entries of ``module_params`` as ``module__<name>``.
+
+        Returns
+        -------
+        params : dict
+        """
+        params = super().get_params(deep=deep)
+        if deep and isinstance(self.module_params, dict):
+            params.update({f"module__{k}": v for k, v in self.module_params.items()})
+        return params
 
     def _engine_attributes(self, engine):
         attrs = {"device_": str(engine.device)}
@@ -306,6 +388,9 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
         device="auto",
         dtype=None,
         module=None,
+        module_params=None,
+        input_groups=None,
+        transform_layer=-1,
         callbacks=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -331,6 +416,9 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
         self.device = device
         self.dtype = dtype
         self.module = module
+        self.module_params = module_params
+        self.input_groups = input_groups
+        self.transform_layer = transform_layer
         self.callbacks = callbacks
 
 
@@ -403,6 +491,9 @@ class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
         device="auto",
         dtype=None,
         module=None,
+        module_params=None,
+        input_groups=None,
+        transform_layer=-1,
         callbacks=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -426,4 +517,7 @@ class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
         self.device = device
         self.dtype = dtype
         self.module = module
+        self.module_params = module_params
+        self.input_groups = input_groups
+        self.transform_layer = transform_layer
         self.callbacks = callbacks
