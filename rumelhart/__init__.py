@@ -9,11 +9,13 @@ estimators on PyTorch, imported only when first used so that
 from . import callbacks, datasets, schedules
 from ._version import __version__ as __version__
 from .lr_finder import find_learning_rate
-from .rumelhart_mlp import RumelhartClassifier, RumelhartRegressor
+from .rumelhart_mlp import RumelhartAutoencoder, RumelhartClassifier, RumelhartRegressor
 
 __all__ = [
+    "RumelhartAutoencoder",
     "RumelhartClassifier",
     "RumelhartRegressor",
+    "TorchAutoencoder",
     "TorchMLPClassifier",
     "TorchMLPRegressor",
     "callbacks",
@@ -22,7 +24,7 @@ __all__ = [
     "schedules",
 ]
 
-_TORCH_ESTIMATORS = {"TorchMLPClassifier", "TorchMLPRegressor"}
+_TORCH_ESTIMATORS = {"TorchAutoencoder", "TorchMLPClassifier", "TorchMLPRegressor"}
 
 
 def __getattr__(name):

@@ -106,6 +106,9 @@ def _copy_callbacks(callbacks):
 class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta):
     """The fit/predict/transform facade common to every estimator."""
 
+    #: Sparse formats the estimator takes (False: dense input only).
+    _accept_sparse = _SPARSE_FORMATS
+
     # The HTML repr links each estimator to its page of the API reference.
     _doc_link_module = "rumelhart"
     _doc_link_template = (
@@ -541,7 +544,11 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
         X, _ = self._as_arrays(X, None, fitting=False)
         try:
             X = validate_data(
-                self, X, reset=False, dtype=_FLOAT_DTYPES, accept_sparse=_SPARSE_FORMATS
+                self,
+                X,
+                reset=False,
+                dtype=_FLOAT_DTYPES,
+                accept_sparse=self._accept_sparse,
             )
         except (ValueError, TypeError) as exc:
             clearer = non_numeric_error(exc, X=X)

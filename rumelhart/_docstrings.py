@@ -19,6 +19,20 @@ REPRESENTATION_PARAMETERS = """\
         the last), or ``"all"`` for every hidden layer side by side.
 """
 
+#: The representation parameters of the autoencoders.
+AUTOENCODER_REPRESENTATION = """\
+    input_groups : list of (columns, n_units), default=None
+        Groups of input columns that feed their own units of the first
+        hidden layer (see :class:`RumelhartClassifier`).
+    transform_layer : int, "all" or None, default=None
+        The hidden layer whose outputs are the code that :meth:`transform`
+        returns and :meth:`inverse_transform` decodes; None: the narrowest
+        hidden layer (the bottleneck).
+    output_activation : {"identity", "logistic"}, default="identity"
+        Output units: linear, or logistic for inputs in [0, 1] (the paper's
+        encoder problems).
+"""
+
 #: The ``callbacks`` parameter, last in every estimator's Parameters.
 CALLBACKS_PARAMETER = """\
     callbacks : list of Callback, default=None

@@ -5,9 +5,11 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ._autoencoder import MLPAutoencoderBase
 from ._base import BackendSpec
 from ._classifier import MLPClassifierBase
 from ._docstrings import (
+    AUTOENCODER_REPRESENTATION,
     CALLBACKS_PARAMETER,
     DEAD_ZONE_PARAMETER,
     FITTED_ATTRIBUTES,
@@ -310,6 +312,100 @@ class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.scale_target = scale_target
+        self.eps = eps
+        self.alpha = alpha
+        self.weight_decay = weight_decay
+        self.init_range = init_range
+        self.reduction = reduction
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.input_groups = input_groups
+        self.transform_layer = transform_layer
+        self.callbacks = callbacks
+
+
+class RumelhartAutoencoder(_NumpyBackend, MLPAutoencoderBase):
+    __doc__ = (
+        """Autoencoder of Rumelhart, Hinton & Williams (1986): the encoder problems.
+
+    A network of logistic hidden units trained by backpropagation with the
+    paper's momentum update (eq. 9) to reproduce its input through a narrow
+    hidden layer, whose outputs are a learned code: :meth:`transform` maps
+    inputs to codes, :meth:`inverse_transform` codes to reconstructions,
+    :meth:`score` is the negative mean squared reconstruction error.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(8,)
+        Units of each hidden layer, e.g. ``(3,)`` for the paper's 8-3-8
+        encoder or ``(64, 8, 64)`` for a deeper one.
+"""
+        + _COMMON_PARAMETERS_DOC.format(eps=0.05, max_iter=1000).replace(
+            REPRESENTATION_PARAMETERS, AUTOENCODER_REPRESENTATION
+        )
+        + """
+    Attributes
+    ----------
+"""
+        + _ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    TorchAutoencoder : The same estimator on PyTorch.
+    sklearn.decomposition.PCA : The linear counterpart.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rumelhart import RumelhartAutoencoder
+    >>> X = np.eye(8)  # the paper's 8-3-8 encoder problem
+    >>> ae = RumelhartAutoencoder((3,), output_activation="logistic",
+    ...                           eps=2.0, max_iter=5000, random_state=0)
+    >>> codes = ae.fit(X).transform(X)
+    >>> codes.shape
+    (8, 3)
+    """
+    )
+
+    _parameter_constraints = {
+        **MLPAutoencoderBase._parameter_constraints,
+        **_RUMELHART_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(8,),
+        *,
+        output_activation="identity",
+        eps=0.05,
+        alpha=0.9,
+        weight_decay=0.0,
+        init_range=0.3,
+        reduction="mean",
+        batch_size=None,
+        shuffle=True,
+        max_iter=1000,
+        tol=1e-4,
+        n_iter_no_change=30,
+        early_stopping=False,
+        validation_fraction=0.1,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        input_groups=None,
+        transform_layer=None,
+        callbacks=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.output_activation = output_activation
         self.eps = eps
         self.alpha = alpha
         self.weight_decay = weight_decay

@@ -12,9 +12,11 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ._autoencoder import MLPAutoencoderBase
 from ._base import BackendSpec
 from ._classifier import MLPClassifierBase
 from ._docstrings import (
+    AUTOENCODER_REPRESENTATION,
     CALLBACKS_PARAMETER,
     DEAD_ZONE_PARAMETER,
     FITTED_ATTRIBUTES,
@@ -48,8 +50,7 @@ _TORCH_CONSTRAINTS = {
     "module_params": [dict, None],
 }
 
-_PARAMETERS_DOC = (
-    """
+_TRAINING_DOC = """
     activation : {"relu", "sigmoid", "logistic", "tanh", "identity", "gelu"}, \
 default="relu"
         Activation of the hidden layers of the built-in network.
@@ -84,9 +85,12 @@ default="relu"
     validation_fraction : float, default=0.1
         Share of the training data held out with ``early_stopping``.
     random_state : int, RandomState instance or None, default=None
-        Seeds the initial weights (under a forked torch RNG, so the global
-        torch state is left as it was) and a local ``torch.Generator`` for
-        shuffling, anew in every ``fit``.
+        Seeds the fit's own ``torch.Generator`` s, anew in every ``fit``:
+        the built-in network's initial weights and the shuffling never
+        touch torch's global generator, so fits in threads are
+        reproducible. A custom module class is built under a lock from a
+        forked, seeded global generator (left as it was); random layers of
+        a custom module (dropout) draw from torch's global generator.
     verbose : int, default=0
         Print one line per epoch when positive.
     warm_start : bool, default=False
@@ -97,6 +101,9 @@ default="relu"
     dtype : {"float32", "float64"} or None, default=None
         Floating point type of weights and computations; ``None`` follows
         the input (float32 stays float32, everything else is float64).
+"""
+
+_MODULE_DOC = """
     module : torch.nn.Module, class or callable, default=None
         A network to train instead of the built-in MLP. An instance is
         deep-copied at every ``fit``; a class or callable is called as
@@ -108,8 +115,9 @@ default="relu"
         ``set_params(module__hidden=64)`` (or ``"module__hidden"`` in a
         grid search) sets one; unknown names are refused.
 """
-    + REPRESENTATION_PARAMETERS
-    + CALLBACKS_PARAMETER
+
+_PARAMETERS_DOC = (
+    _TRAINING_DOC + _MODULE_DOC + REPRESENTATION_PARAMETERS + CALLBACKS_PARAMETER
 )
 
 _ATTRIBUTES_DOC = (
@@ -518,6 +526,108 @@ class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
         self.dtype = dtype
         self.module = module
         self.module_params = module_params
+        self.input_groups = input_groups
+        self.transform_layer = transform_layer
+        self.callbacks = callbacks
+
+
+class TorchAutoencoder(_TorchBackend, MLPAutoencoderBase):
+    __doc__ = (
+        """Autoencoder on PyTorch, CPU or GPU: a learned code of the input.
+
+    The built-in network trained to reproduce its input through a narrow
+    hidden layer: :meth:`transform` maps inputs to codes,
+    :meth:`inverse_transform` codes to reconstructions, :meth:`score` is
+    the negative mean squared reconstruction error.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(8,)
+        Units of each hidden layer, e.g. ``(64, 8, 64)``.
+"""
+        + _TRAINING_DOC
+        + AUTOENCODER_REPRESENTATION
+        + CALLBACKS_PARAMETER
+        + """
+    Attributes
+    ----------
+"""
+        + _ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    RumelhartAutoencoder : The paper's network in NumPy.
+    sklearn.decomposition.PCA : The linear counterpart.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.preprocessing import minmax_scale
+    >>> from rumelhart import TorchAutoencoder
+    >>> X = minmax_scale(load_digits().data)
+    >>> ae = TorchAutoencoder((32, 8, 32), lr=0.01, device="cpu", random_state=0)
+    >>> ae.fit(X).transform(X).shape
+    (1797, 8)
+    """
+    )
+
+    _parameter_constraints = {
+        **MLPAutoencoderBase._parameter_constraints,
+        **{k: v for k, v in _TORCH_CONSTRAINTS.items() if not k.startswith("module")},
+    }
+
+    #: Autoencoders train the built-in network: transform and
+    #: inverse_transform read its layers.
+    module = None
+    module_params = None
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(8,),
+        *,
+        output_activation="identity",
+        activation="relu",
+        optimizer="adam",
+        lr=1e-3,
+        momentum=0.9,
+        weight_decay=0.0,
+        lr_schedule="constant",
+        batch_size=200,
+        shuffle=True,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        device="auto",
+        dtype=None,
+        input_groups=None,
+        transform_layer=None,
+        callbacks=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.output_activation = output_activation
+        self.activation = activation
+        self.optimizer = optimizer
+        self.lr = lr
+        self.momentum = momentum
+        self.weight_decay = weight_decay
+        self.lr_schedule = lr_schedule
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.device = device
+        self.dtype = dtype
         self.input_groups = input_groups
         self.transform_layer = transform_layer
         self.callbacks = callbacks

@@ -1,0 +1,169 @@
+"""The autoencoders' task part: a network trained to reproduce its input.
+
+The paper's encoder problems (8-3-8: eight one-hot patterns through three
+hidden units) are autoencoders: the hidden units must invent a code. Here
+``fit(X)`` trains the network on ``(X, X)``; ``transform`` returns the code
+(the narrowest hidden layer by default), ``inverse_transform`` decodes a
+code back to the input space, and ``score`` is the negative mean squared
+reconstruction error.
+"""
+
+import numpy as np
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._base import _FLOAT_DTYPES, BaseMLP, TargetSpec
+
+
+class MLPAutoencoderBase(BaseMLP):
+    """Reconstruction targets, the code, decoding and the score."""
+
+    _parameter_constraints = {
+        **BaseMLP._parameter_constraints,
+        "output_activation": [StrOptions({"identity", "logistic"})],
+        "transform_layer": [int, StrOptions({"all"}), None],
+    }
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Train the network to reproduce ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training inputs, which are also the targets.
+        y : None
+            Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The fitted autoencoder.
+        """
+        return self._fit(X, None, sample_weight, incremental=False)
+
+    def partial_fit(self, X, y=None, sample_weight=None):
+        """Train for one epoch on ``X``, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training inputs, which are also the targets.
+        y : None
+            Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The updated autoencoder.
+        """
+        return self._fit(X, None, sample_weight, incremental=True)
+
+    # -- the task part of the base ------------------------------------------
+    _accept_sparse = False  # the targets are X itself, dense
+
+    def _validate_xy(self, X, y, reset):
+        X = validate_data(self, X, reset=reset, dtype=_FLOAT_DTYPES)
+        return X, X
+
+    def _encode_targets(self, y, reset, classes=None, sample_weight=None):
+        Y = np.asarray(y, dtype=np.float64)
+        if self.output_activation == "logistic" and not (
+            (Y >= 0).all() and (Y <= 1).all()
+        ):
+            raise ValueError(
+                "output_activation='logistic' reconstructs inputs in [0, 1]; X "
+                f"has values in [{Y.min():.3g}, {Y.max():.3g}]. Scale X to [0, 1] "
+                "(e.g. MinMaxScaler) or use output_activation='identity'."
+            )
+        if not reset:
+            return Y, {}
+        spec = TargetSpec(
+            task="reconstruction",
+            loss="squared_error",
+            output_activation=self.output_activation,
+            n_outputs=Y.shape[1],
+        )
+        return Y, {"_target": spec}
+
+    def _score_outputs(self, outputs, Y, sample_weight):
+        errors = np.mean((outputs - Y) ** 2, axis=1)
+        return -float(np.average(errors, weights=sample_weight))
+
+    def _transform_layers(self):
+        if self.transform_layer is None:  # the code: the narrowest hidden layer
+            hidden = self._engine.layer_sizes[1:-1]
+            if not hidden:
+                return super()._transform_layers()  # explains: no hidden layer
+            return [int(np.argmin(hidden))]
+        return super()._transform_layers()
+
+    # -- decoding and scoring ------------------------------------------------
+    def inverse_transform(self, X):
+        """Decode codes (outputs of the ``transform`` layer) back to inputs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_code_units)
+            Codes, as :meth:`transform` returns them.
+
+        Returns
+        -------
+        X_reconstructed : ndarray of shape (n_samples, n_features)
+            The network's outputs from those codes.
+        """
+        check_is_fitted(self)
+        layers = self._transform_layers()
+        if len(layers) != 1:
+            raise ValueError(
+                "inverse_transform decodes one hidden layer; transform_layer='all' "
+                "concatenates several."
+            )
+        width = self._engine.layer_sizes[layers[0] + 1]
+        H = check_array(X, dtype=_FLOAT_DTYPES).astype(self._engine.dtype, copy=False)
+        if H.shape[1] != width:
+            raise ValueError(
+                f"inverse_transform takes codes of shape (n_samples, {width}); got "
+                f"shape {H.shape}."
+            )
+        return self._engine.decode(H, layers[0])
+
+    def score(self, X, y=None, sample_weight=None):
+        """Negative mean squared reconstruction error of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs.
+        y : None
+            Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        score : float
+            ``-mean((reconstruction - X) ** 2)``: higher is better, 0 is
+            perfect.
+        """
+        check_is_fitted(self)
+        X = self._validated_inputs(X)
+        outputs = self._check_finite_predictions(self._engine.predict(X), X)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X)
+        return self._score_outputs(outputs, X.astype(np.float64), sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.target_tags.required = False
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
