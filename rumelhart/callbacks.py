@@ -310,6 +310,15 @@ class EarlyStopping(Callback):
         When training ends (stopped, interrupted, diverged or at
         ``max_iter``), put back the weights *and the optimizer's state* of
         the best epoch: a warm start continues from there.
+    min_updates : int, default=0
+        Patience in weight updates: also wait until this many updates
+        have gone by without improvement. On small data an epoch is one or
+        two updates, too few to cross a plateau of the loss.
+    lr_reductions : int, default=0
+        When patience runs out, first multiply the learning rate by
+        ``lr_factor`` and wait again, this many times; then stop.
+    lr_factor : float, default=0.2
+        Factor of each reduction of the learning rate.
 
     Attributes
     ----------
@@ -319,16 +328,30 @@ class EarlyStopping(Callback):
         Epoch at which it was seen.
     stopped_epoch_ : int or None
         Epoch at which this callback stopped training.
+    reduced_epochs_ : list of int
+        Epochs after which the learning rate was reduced.
     """
 
     key = "early_stopping"
     order = -10
 
-    def __init__(self, monitor="loss", patience=10, min_delta=0.0, restore_best=True):
+    def __init__(
+        self,
+        monitor="loss",
+        patience=10,
+        min_delta=0.0,
+        restore_best=True,
+        min_updates=0,
+        lr_reductions=0,
+        lr_factor=0.2,
+    ):
         self.monitor = monitor
         self.patience = patience
         self.min_delta = min_delta
         self.restore_best = restore_best
+        self.min_updates = min_updates
+        self.lr_reductions = lr_reductions
+        self.lr_factor = lr_factor
 
     def on_fit_begin(self, context):
         if self.monitor not in _MONITORS:
@@ -342,6 +365,8 @@ class EarlyStopping(Callback):
         self.stopped_epoch_ = None
         self._snapshot = None
         self._wait = 0
+        self._waited_since = context.step  # the step of the last improvement
+        self.reduced_epochs_ = []
 
     def on_epoch_end(self, context):
         if self.monitor not in context.logs:
@@ -355,12 +380,21 @@ class EarlyStopping(Callback):
             self.best_, self.best_epoch_ = value, context.epoch
             if self.restore_best:
                 self._snapshot = context.engine.snapshot()
-        self._wait = 0 if gain > self.min_delta else self._wait + 1
-        if self._wait >= self.patience:
-            self.stopped_epoch_ = context.epoch
-            context.stop_reason = "converged"
-            return True
-        return False
+        if gain > self.min_delta:
+            self._wait, self._waited_since = 0, context.step
+        else:
+            self._wait += 1
+        patient = context.step - self._waited_since < self.min_updates
+        if self._wait < self.patience or patient:
+            return False
+        if len(self.reduced_epochs_) < self.lr_reductions:
+            context.engine.lr = context.engine.lr * self.lr_factor
+            self.reduced_epochs_.append(context.epoch)
+            self._wait, self._waited_since = 0, context.step
+            return False
+        self.stopped_epoch_ = context.epoch
+        context.stop_reason = "converged"
+        return True
 
     def on_fit_end(self, context):
         if self._snapshot is not None and self.best_epoch_ < context.epoch:
@@ -374,6 +408,7 @@ class EarlyStopping(Callback):
                 "best": self.best_,
                 "best_epoch": self.best_epoch_,
                 "stopped_epoch": self.stopped_epoch_,
+                "reduced_epochs": list(self.reduced_epochs_),
             }
         ]
 
