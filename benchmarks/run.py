@@ -8,6 +8,7 @@ loop and a bare NumPy loop, then checks the performance targets of issue 6::
     python benchmarks/run.py            # default grid, a few minutes on 2 cores
     python benchmarks/run.py --quick    # about a minute
     python benchmarks/run.py --full     # every size x batch x dtype x task
+    python benchmarks/run.py --strict   # exit status 1 if a target fails
 
 Seconds per epoch are the median over ``--repeats`` interleaved repeats of a
 fit of a fixed number of epochs (``tol=0``, ``n_iter_no_change`` out of reach,
@@ -45,7 +46,7 @@ from contenders import (
 )
 from memory import MEMORY_SHAPE, measure_memory
 from report import machine_description, markdown_tables, target_lines
-from targets import check_targets
+from targets import check_targets, exit_status
 from timing import (
     Case,
     default_epochs,
@@ -133,6 +134,11 @@ def parse_args(argv=None):
     p.add_argument("--no-predict", action="store_true")
     p.add_argument("--no-import", action="store_true")
     p.add_argument("--json", help="also write the raw timings to this file")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 when a target fails (default: always 0)",
+    )
     args = p.parse_args(argv)
     if args.repeats is None:
         args.repeats = 5
@@ -248,7 +254,7 @@ def _memory(args, with_torch, raw):
 
 
 def main(argv=None):
-    """Run the benchmark; the exit status (0)."""
+    """Run the benchmark; the exit status (non-zero only under ``--strict``)."""
     args = parse_args(argv)
     started = time.perf_counter()
     with_skorch = has_module("skorch") and not args.no_skorch
@@ -274,7 +280,7 @@ def main(argv=None):
     if args.json:
         with open(args.json, "w") as f:
             json.dump(raw, f, indent=1)
-    return 0
+    return exit_status(targets, args.strict)
 
 
 if __name__ == "__main__":

@@ -98,6 +98,17 @@ def test_targets_and_tables_from_made_up_timings(bench):
     assert "| 20,000 | 64 | float32 |" in table
 
 
+def test_exit_status_is_non_zero_only_when_strict_and_failing(bench):
+    t = bench.targets
+    passing = [t.Target("fast", 0.4, 0.5), t.Target("big", 2.0, 1.0, t.at_least)]
+    failing = [*passing, t.Target("slow", 0.6, 0.5)]
+    assert all(x.ok for x in passing)
+    assert t.exit_status(passing, strict=True) == 0
+    assert t.exit_status(failing, strict=True) == 1
+    assert t.exit_status(failing, strict=False) == 0
+    assert not t.Target("unmeasured", float("nan"), 1.0).ok
+
+
 def test_scaling_gives_one_ratio_per_round(bench):
     names = [bench.contenders.NUMPY_ESTIMATORS["classifier"]]
     scaling = bench.timing.time_scaling(
@@ -139,7 +150,24 @@ TINY_RUN = [
 
 
 def test_command_line_runs_end_to_end(bench, capsys):
-    assert bench.run.main(TINY_RUN) == 0
+    assert bench.run.main(TINY_RUN) == 0  # without --strict, 0 whatever fails
     out = capsys.readouterr().out
     assert "targets:" in out
     assert "RumelhartClassifier <= 0.5x MLPClassifier" in out
+
+
+@pytest.mark.parametrize("limit", [1e9, 1e-9])
+def test_strict_exits_non_zero_when_a_target_fails(bench, monkeypatch, capsys, limit):
+    """Every ratio is under a huge limit and over a tiny one."""
+    t = bench.targets
+    table = [(ours, ref, limit) for ours, ref, _ in t.SPEED_TABLE]
+    monkeypatch.setattr(t, "SPEED_TABLE", table)
+    status = bench.run.main([*TINY_RUN, "--no-scaling", "--no-predict", "--strict"])
+    out = capsys.readouterr().out
+    if limit > 1:
+        assert status == 0
+        assert "FAIL" not in out
+        assert " 0 failed" in out
+    else:
+        assert status == 1
+        assert "FAIL  RumelhartClassifier <= 1e-09x MLPClassifier" in out
