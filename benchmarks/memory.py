@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import numpy as np
+
 from contenders import N_CLASSES, make_contender, quiet
 
 #: Samples of the memory case (issue 6: 1,000,000 x 100 float32).

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import numpy as np
+
 from contenders import SKLEARN, contender_names, has_module
 from memory import MEMORY_SHAPE
 from targets import n_failed, verdict
