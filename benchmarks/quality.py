@@ -274,16 +274,21 @@ def thread_limit(n):
 
 
 def _header(args, options):
-    print("rumelhart quality benchmark: defaults against scikit-learn's MLP")
-    print("uptime:", uptime())
-    for line in machine_description():
-        print(line)
+    """Print the title, the machine and what is left out; the lines printed."""
+    lines = [
+        "rumelhart quality benchmark: defaults against scikit-learn's MLP",
+        f"uptime: {uptime()}",
+        *machine_description(),
+    ]
     if args.threads:
-        print(f"threads limited to {args.threads} (BLAS, OpenMP, torch)")
+        lines.append(f"threads limited to {args.threads} (BLAS, OpenMP, torch)")
     if not options.with_torch:
-        print("torch not installed: the torch estimators and skorch are left out")
+        lines.append("torch not installed: torch estimators and skorch left out")
     elif not options.with_skorch:
-        print("skorch left out (not installed, or --no-skorch)")
+        lines.append("skorch left out (not installed, or --no-skorch)")
+    for line in lines:
+        print(line)
+    return lines
 
 
 def _run(options, pause):
@@ -310,11 +315,11 @@ def _summaries(records, with_torch):
     return out
 
 
-def _save(path, args, records, summaries, tta, targets, seconds):
+def _save(path, header, args, records, summaries, tta, targets, seconds):
     raw = {
         "args": vars(args),
-        "uptime": uptime(),
-        "machine": machine_description(),
+        "header": header,
+        "uptime_at_end": uptime(),
         "seconds": seconds,
         "records": [
             {**asdict(r), "score": r.score, "fit_time": r.fit_time} for r in records
@@ -335,7 +340,7 @@ def main(argv=None):
     args = parse_args(argv)
     options = resolve(args)
     started = time.perf_counter()
-    _header(args, options)
+    header = _header(args, options)
     with thread_limit(args.threads):
         records, tta = _run(options, args.pause)
     summaries = _summaries(records, options.with_torch)
@@ -346,8 +351,9 @@ def main(argv=None):
     seconds = time.perf_counter() - started
     for line in target_lines(targets, seconds):
         print(line)
+    print("uptime at the end:", uptime())
     if args.json:
-        _save(args.json, args, records, summaries, tta, targets, seconds)
+        _save(args.json, header, args, records, summaries, tta, targets, seconds)
     return exit_status(targets, args.strict)
 
 
