@@ -7,7 +7,8 @@
 - skorch's ``NeuralNetClassifier``/``NeuralNetRegressor`` with skorch's
   defaults on the network scikit-learn's defaults describe (its
   ``hidden_layer_sizes`` and ``activation``, read at run time), a softmax
-  output for skorch's default NLL loss; left out without skorch.
+  output for skorch's default NLL loss; torch seeded before each fit
+  (skorch has no ``random_state``); left out without skorch.
 
 Every one is a ``Pipeline`` whose first step is a ``StandardScaler``.
 """
@@ -83,25 +84,33 @@ def _module_class():
 
 
 @functools.cache
-def _column_regressor():
-    """NeuralNetRegressor fed a float32 column y, predicting a flat one."""
-    from skorch import NeuralNetRegressor
+def _skorch_classes():
+    """skorch's two nets, seeded: skorch has no ``random_state``, so each
+    ``fit`` seeds torch's global generator (initial weights, shuffling)
+    with SEED first. The regressor takes a flat y, which it fits as the
+    float32 column skorch needs, and predicts a flat one."""
+    import torch
+    from skorch import NeuralNetClassifier, NeuralNetRegressor
 
-    class ColumnNeuralNetRegressor(NeuralNetRegressor):
+    class SeededNeuralNetClassifier(NeuralNetClassifier):
         def fit(self, X, y, **fit_params):
+            torch.manual_seed(SEED)
+            return super().fit(X, y, **fit_params)
+
+    class SeededColumnNeuralNetRegressor(NeuralNetRegressor):
+        def fit(self, X, y, **fit_params):
+            torch.manual_seed(SEED)
             y = np.asarray(y, dtype=np.float32).reshape(-1, 1)
             return super().fit(X, y, **fit_params)
 
         def predict(self, X):
             return super().predict(X).reshape(-1)
 
-    return ColumnNeuralNetRegressor
+    return SeededNeuralNetClassifier, SeededColumnNeuralNetRegressor
 
 
 def skorch_net(task, n_features, n_outputs):
     """skorch at its defaults on scikit-learn's default network."""
-    from skorch import NeuralNetClassifier
-
     defaults = reference(task)
     module = dict(
         module=_module_class(),
@@ -112,9 +121,8 @@ def skorch_net(task, n_features, n_outputs):
         module__proba=task == "classifier",
         verbose=0,
     )
-    if task == "classifier":
-        return NeuralNetClassifier(**module)
-    return _column_regressor()(**module)
+    classifier, regressor = _skorch_classes()
+    return (classifier if task == "classifier" else regressor)(**module)
 
 
 def pipelines(task, n_features, n_classes, with_torch=True, with_skorch=True):

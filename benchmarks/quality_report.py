@@ -45,7 +45,8 @@ def dataset_line(dataset, n_folds, records):
     cells = ", ".join(
         f"{r.name} {fmt_score(r.task, r.score)} in {r.fit_time:.2f} s" for r in records
     )
-    return f"  {dataset.name} ({_shape(records[0])}, {n_folds} folds): {cells}"
+    folds = "1 hold-out split" if n_folds == 1 else f"{n_folds} folds"
+    return f"  {dataset.name} ({_shape(records[0])}, {folds}): {cells}"
 
 
 def _by_set(records, task):
