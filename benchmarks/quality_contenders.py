@@ -1,0 +1,145 @@
+"""The quality benchmark's contenders, each at its defaults, scaled inputs.
+
+- rumelhart's four estimators with their defaults, whatever they are at run
+  time: only ``random_state`` is set (and ``device="cpu"`` on torch);
+- scikit-learn's ``MLPClassifier``/``MLPRegressor`` with their defaults but
+  ``max_iter`` raised to :data:`SKLEARN_MAX_ITER`, so that they converge;
+- skorch's ``NeuralNetClassifier``/``NeuralNetRegressor`` with skorch's
+  defaults on the network scikit-learn's defaults describe (its
+  ``hidden_layer_sizes`` and ``activation``, read at run time), a softmax
+  output for skorch's default NLL loss; torch seeded before each fit
+  (skorch has no ``random_state``); left out without skorch.
+
+Every one is a ``Pipeline`` whose first step is a ``StandardScaler``.
+"""
+
+import functools
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+from contenders import NUMPY_ESTIMATORS, SKLEARN, SKORCH, TORCH_ESTIMATORS, has_module
+
+SEED = 0
+SKLEARN_MAX_ITER = 2000
+
+
+def ours(task, with_torch=True):
+    """{name: estimator} of rumelhart's estimators for ``task``, defaults."""
+    import rumelhart
+
+    models = {NUMPY_ESTIMATORS[task]: getattr(rumelhart, NUMPY_ESTIMATORS[task])}
+    if with_torch:
+        models[TORCH_ESTIMATORS[task]] = getattr(rumelhart, TORCH_ESTIMATORS[task])
+    out = {}
+    for name, cls in models.items():
+        torch_based = name == TORCH_ESTIMATORS[task]
+        out[name] = cls(random_state=SEED, **({"device": "cpu"} if torch_based else {}))
+    return out
+
+
+def reference(task):
+    """scikit-learn's MLP for ``task``: defaults, ``max_iter`` raised."""
+    from sklearn import neural_network
+
+    cls = getattr(neural_network, SKLEARN[task])
+    return cls(max_iter=SKLEARN_MAX_ITER, random_state=SEED)
+
+
+def _to_float32(X):
+    return np.asarray(X, dtype=np.float32)
+
+
+@functools.cache
+def _module_class():
+    """A torch module: scikit-learn's default hidden layers, then a linear
+    output (and a softmax, for skorch's default NLL loss)."""
+    from torch import nn
+
+    activations = {
+        "relu": nn.ReLU,
+        "tanh": nn.Tanh,
+        "logistic": nn.Sigmoid,
+        "identity": nn.Identity,
+    }
+
+    class SklearnDefaultNetwork(nn.Module):
+        def __init__(self, n_in, n_out, hidden=(100,), activation="relu", proba=False):
+            super().__init__()
+            layers, width = [], n_in
+            for units in hidden:
+                layers += [nn.Linear(width, units), activations[activation]()]
+                width = units
+            layers.append(nn.Linear(width, n_out))
+            if proba:
+                layers.append(nn.Softmax(dim=-1))
+            self.layers = nn.Sequential(*layers)
+
+        def forward(self, X):
+            return self.layers(X)
+
+    return SklearnDefaultNetwork
+
+
+@functools.cache
+def _skorch_classes():
+    """skorch's two nets, seeded: skorch has no ``random_state``, so each
+    ``fit`` seeds torch's global generator (initial weights, shuffling)
+    with SEED first. The regressor takes a flat y, which it fits as the
+    float32 column skorch needs, and predicts a flat one."""
+    import torch
+    from skorch import NeuralNetClassifier, NeuralNetRegressor
+
+    class SeededNeuralNetClassifier(NeuralNetClassifier):
+        def fit(self, X, y, **fit_params):
+            torch.manual_seed(SEED)
+            return super().fit(X, y, **fit_params)
+
+    class SeededColumnNeuralNetRegressor(NeuralNetRegressor):
+        def fit(self, X, y, **fit_params):
+            torch.manual_seed(SEED)
+            y = np.asarray(y, dtype=np.float32).reshape(-1, 1)
+            return super().fit(X, y, **fit_params)
+
+        def predict(self, X):
+            return super().predict(X).reshape(-1)
+
+    return SeededNeuralNetClassifier, SeededColumnNeuralNetRegressor
+
+
+def skorch_net(task, n_features, n_outputs):
+    """skorch at its defaults on scikit-learn's default network."""
+    defaults = reference(task)
+    module = dict(
+        module=_module_class(),
+        module__n_in=n_features,
+        module__n_out=n_outputs,
+        module__hidden=tuple(defaults.hidden_layer_sizes),
+        module__activation=defaults.activation,
+        module__proba=task == "classifier",
+        verbose=0,
+    )
+    classifier, regressor = _skorch_classes()
+    return (classifier if task == "classifier" else regressor)(**module)
+
+
+def pipelines(task, n_features, n_classes, with_torch=True, with_skorch=True):
+    """{name: Pipeline(StandardScaler, estimator)}: ours, the MLP, skorch."""
+    models = {**ours(task, with_torch), SKLEARN[task]: reference(task)}
+    out = {name: make_pipeline(StandardScaler(), m) for name, m in models.items()}
+    if with_skorch:
+        n_outputs = n_classes if task == "classifier" else 1
+        out[SKORCH] = make_pipeline(
+            StandardScaler(),
+            FunctionTransformer(_to_float32),
+            skorch_net(task, n_features, n_outputs),
+        )
+    return {name: clone(p) for name, p in out.items()}
+
+
+def available():
+    """(with_torch, with_skorch): which optional contenders can run."""
+    with_torch = has_module("torch")
+    return with_torch, with_torch and has_module("skorch")
