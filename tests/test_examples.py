@@ -9,14 +9,16 @@ paper print a parseable summary line, checked here:
   two seeds in three solve it within 5,000 sweeps (12 of 20 when written), in
   a median number of sweeps of the paper's order (1,488 against 1,425), and
   the estimator reaches the same weights as the engine loop;
-* family trees: the paper's literal recipe learns nothing (0 held-out
-  queries right for every seed); the rescued recipe (initial weights ±1,
-  ten times the learning rate, 6,000 sweeps) learns the training queries and
-  answers at least 3 of its 4 held-out queries for some seeds, judged by the
-  side of 0.5 (quick mode, seeds 0-5, when written: 1, 3, 3, 1, 3, 3).
+* family trees, with the public estimator on the fixed split of
+  ``load_family_trees``: the recipe as printed (±0.3) learns nothing (no
+  query right, training or held out, for any seed); the rescued recipe
+  (initial weights ±1, ten times the learning rate, 6,000 sweeps) learns
+  most training queries and answers some held-out ones, judged by the side
+  of 0.5 (quick mode, seeds 0-9, when written: held out 0, 2, 1, 1, 1, 2, 2,
+  1, 1, 3 of 4; training 928 of 1,000).
 
-``RUMELHART_EXAMPLES_QUICK=1`` makes the family-trees example run 6 seeds
-instead of 12; everything else runs as in the documentation.
+``RUMELHART_EXAMPLES_QUICK=1`` makes the family-trees example run 10 seeds
+instead of 20; everything else runs as in the documentation.
 """
 
 import importlib.util
@@ -40,6 +42,7 @@ EXPECTED = {
     "plot_family_trees.py": (
         [
             "family_trees_heldout.png",
+            "family_trees_first_layer.png",
             "family_trees_person_encoding.png",
         ],
         False,
@@ -142,21 +145,35 @@ def test_symmetry_example_reproduces_the_paper(tmp_path):
 
 def test_family_trees_example(tmp_path):
     stdout = run_example("plot_family_trees.py", tmp_path)
-    paper = summary(stdout, "FAMILY_TREES recipe=paper")
+    printed = summary(stdout, "FAMILY_TREES recipe=printed")
     rescued = summary(stdout, "FAMILY_TREES recipe=rescued")
-    held_out = numbers(rescued["heldout_half"])
-    held_out_strict = numbers(rescued["heldout_strict"])
+    held_out, trained = numbers(rescued["heldout"]), numbers(rescued["train"])
     print(
-        "\nfamily trees, held-out queries right per seed (of 4): "
-        f"paper's recipe {numbers(paper['heldout_half'])}; rescued recipe, "
-        f"0.5 rule {held_out}, 0.8/0.2 rule {held_out_strict}; training "
-        f"queries right (0.5 rule) {rescued['train_right_half_mean']}"
+        "\nfamily trees, queries right per seed (0.5 rule): printed recipe "
+        f"held out {numbers(printed['heldout'])}, training "
+        f"{numbers(printed['train'])}; rescued recipe held out {held_out}, "
+        f"training {trained}"
     )
-    # The paper's recipe, literally: nothing learned.
-    assert numbers(paper["heldout_half"]) == [0] * len(held_out)
-    assert float(paper["train_right_mean"]) == 0.0
+    seeds = int(rescued["seeds"])
+    assert seeds == int(printed["seeds"]) == len(held_out) == len(trained) == 10
+    # The printed table has a row per seed and the totals.
+    rows = re.findall(r"^ +(\d+) +(\d) +(\d+) +(\d) +(\d+)$", stdout, re.M)
+    assert [int(r[0]) for r in rows] == list(range(seeds))
+    assert [int(r[3]) for r in rows] == held_out
+    assert [int(r[4]) for r in rows] == trained
+    assert f"total   rescued: {sum(held_out)} of {4 * seeds} held out" in stdout
+    # The recipe as printed, from ±0.3: nothing learned.
+    assert numbers(printed["heldout"]) == [0] * seeds
+    assert numbers(printed["train"]) == [0] * seeds
     # The rescued recipe learns the training queries...
-    assert float(rescued["train_right_half_mean"]) >= 0.9
-    # ... and some seeds answer at least 3 of their 4 held-out queries.
-    assert max(held_out) >= 3, held_out
-    assert sum(held_out) >= len(held_out)  # one per seed on average, at least
+    assert sum(trained) >= 85 * seeds
+    assert sum(t >= 98 for t in trained) >= seeds // 2
+    # ... and answers some held-out queries: one per seed on average, at
+    # least, and at least 2 of the 4 for some seeds.
+    assert sum(held_out) >= seeds
+    assert max(held_out) >= 2
+    # The person units: one follows nationality (the paper's Figure 4).
+    nationality = [
+        abs(float(c)) for c in re.findall(r"nationality ([-+]\d\.\d\d)", stdout)
+    ]
+    assert len(nationality) == 6 and max(nationality) > 0.8
