@@ -190,10 +190,10 @@ for i, count in zip(heldout, per_query, strict=True):
 
 # %%
 # The rescued network learns the training queries: most seeds answer all or
-# all but a few of the 100 (a few seeds stall on a plateau for most of the
-# run and answer only 60 to 90). The held-out queries are another matter:
-# most seeds answer one or two of the four and some three; in our run of 20
-# seeds none answered all four, as the paper's run did. Angela's husband is
+# all but one or two of the 100 (and a few only 57 to 93). The held-out
+# queries are another matter: most seeds answer one or two of the four and
+# some three; none of our 20 seeds answered all four, which the paper's run
+# did. Angela's husband is
 # never answered: Tomaso, like Charles in the English tree, married into the
 # family, and his output unit is the target of only two training queries
 # (he is Alfonso's and Sophia's uncle), so the network has to carry "the

@@ -50,8 +50,10 @@ def network(n_hidden, **params):
     settings = dict(
         hidden_layer_sizes=(n_hidden,),
         loss="log_loss",
+        reduction="mean",
         eps=0.5,
         alpha=0.9,
+        weight_decay=0.0,
         batch_size=None,  # full sweeps
         init_range=0.3,
         max_iter=500,

@@ -135,6 +135,7 @@ clf = RumelhartClassifier(
     loss="squared_error",
     eps=0.1,
     alpha=0.9,
+    weight_decay=0.0,
     init_range=0.3,
     reduction="sum",
     batch_size=None,
