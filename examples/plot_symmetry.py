@@ -19,12 +19,13 @@ weights uniform in ±0.3. "It took 1,425 sweeps", and the solution it found
   "heavier", one of them comes on and switches the output off.
 
 With the library these settings read ``RumelhartClassifier(hidden_layer_sizes=(2,),
-loss="squared_error", eps=0.1, alpha=0.9, init_range=0.3, reduction="sum")``
-(``batch_size=None``, full sweeps, is the default). To count the sweeps each
-seed needs, we check the outputs after every sweep, with the momentum of
-eq. 9 carried from one sweep to the next, so the loop below drives the
-estimator's NumPy engine directly; at the end the estimator itself trains the
-same network to the same weights.
+loss="squared_error", eps=0.1, alpha=0.9, init_range=0.3, reduction="sum",
+batch_size=None)`` (``batch_size=None``: one change per sweep). To count the
+sweeps each seed needs, we check the outputs after every sweep, with the
+momentum of eq. 9 carried from one sweep to the next, so the loop below
+drives the estimator's NumPy engine directly; then the estimator itself
+trains the same network to the same weights, which
+:class:`~rumelhart.plotting.HintonDisplay` draws as the paper's Figure 1.
 """
 
 import os
@@ -34,12 +35,12 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import Rectangle
 from sklearn.exceptions import ConvergenceWarning
 
 from rumelhart import RumelhartClassifier
 from rumelhart._numpy_engine import NumpyMLP
 from rumelhart.datasets import make_symmetry
+from rumelhart.plotting import HintonDisplay
 
 matplotlib.use("Agg")
 # sphinx_gallery_thumbnail_number = 2
@@ -120,114 +121,77 @@ fig.tight_layout()
 fig.savefig(FIGURES / "symmetry_sweeps.png", dpi=100)
 
 # %%
-# The learned weights (the paper's Figure 1)
-# ------------------------------------------
-# We draw the weights of the first seed that reached every output within 0.2
-# as a Hinton diagram: a white square is an excitatory weight, a black one an
-# inhibitory weight, its area the weight's magnitude. Each hidden unit's six
-# weights are mirror-opposite about the centre, in the ratio 1:2:4, and the
-# two hidden units are mirror images of each other.
-
-shown_seed = next(s for s, (_, strict, _) in runs.items() if strict is not None)
-engine = runs[shown_seed][2]
-W, b = engine.coefs[0], engine.intercepts[0]  # (6 inputs, 2 hidden), (2,)
-W_out, b_out = engine.coefs[1][:, 0], engine.intercepts[1][0]
-
-for unit in range(2):
-    pairs = np.abs(W[:3, unit])
-    ratios = pairs / pairs.min()
-    print(
-        f"hidden unit {unit + 1}: weights {np.round(W[:, unit], 2).tolist()}, "
-        f"bias {b[unit]:.2f}; pair magnitudes in the ratio "
-        + ":".join(f"{r:.2f}" for r in np.sort(ratios))
-    )
-print(f"output unit: weights {np.round(W_out, 2).tolist()}, bias {b_out:.2f}")
-
-
-def hinton(ax, matrix, scale, xlabels, ylabels, title):
-    """Hinton diagram of ``matrix`` (rows: receiving units), values below."""
-    ax.set_facecolor("0.6")
-    for row, values in enumerate(matrix):
-        y_pos = -1.4 * row
-        for col, value in enumerate(values):
-            side = np.sqrt(abs(value) / scale) * 0.9
-            ax.add_patch(
-                Rectangle(
-                    (col - side / 2, y_pos - side / 2),
-                    side,
-                    side,
-                    facecolor="white" if value > 0 else "black",
-                    edgecolor="black",
-                )
-            )
-            ax.text(col, y_pos - 0.5, f"{value:.1f}", ha="center", va="top", fontsize=8)
-    ax.set_xlim(-0.7, len(matrix[0]) - 0.3)
-    ax.set_ylim(-1.4 * (len(matrix) - 1) - 0.95, 0.6)
-    ax.set_aspect("equal")
-    ax.set_xticks(range(len(xlabels)), xlabels)
-    ax.set_yticks([-1.4 * r for r in range(len(ylabels))], ylabels)
-    ax.set_title(title, fontsize=10)
-
-
-scale = max(np.abs(W).max(), abs(b).max(), np.abs(W_out).max(), abs(b_out))
-fig, (ax_hidden, ax_out) = plt.subplots(
-    1, 2, figsize=(9, 3.2), gridspec_kw={"width_ratios": [7, 3]}
-)
-hinton(
-    ax_hidden,
-    np.column_stack([W.T, b]),
-    scale,
-    ["in 1", "in 2", "in 3", "in 4", "in 5", "in 6", "bias"],
-    ["hidden 1", "hidden 2"],
-    "input → hidden weights",
-)
-hinton(
-    ax_out,
-    [[*W_out, b_out]],
-    scale,
-    ["hid 1", "hid 2", "bias"],
-    ["output"],
-    "hidden → output",
-)
-fig.suptitle(
-    f"Learned weights, seed {shown_seed}: white excitatory, black inhibitory, "
-    "area = magnitude",
-    fontsize=10,
-)
-fig.tight_layout()
-fig.savefig(FIGURES / "symmetry_weights.png", dpi=100)
-
-# %%
 # The same network through the estimator
 # --------------------------------------
 # ``RumelhartClassifier`` with the paper's parameters, stopped after the
-# number of sweeps the seed needed, reaches exactly the weights the loop above
-# had at that sweep, and classifies all 64 vectors correctly.
+# number of sweeps the first seed that reached every output within 0.2
+# needed, reaches exactly the weights the loop above had at that sweep, and
+# classifies all 64 vectors correctly.
 
-solved_at = runs[shown_seed][0]
+shown_seed = next(s for s, (_, strict, _) in runs.items() if strict is not None)
+sweeps = runs[shown_seed][1]
 clf = RumelhartClassifier(
     hidden_layer_sizes=(2,),
     loss="squared_error",
     eps=0.1,
     alpha=0.9,
+    weight_decay=0.0,
     init_range=0.3,
     reduction="sum",
-    max_iter=solved_at,
+    batch_size=None,
+    shuffle=False,
+    max_iter=sweeps,
     tol=0.0,
-    n_iter_no_change=solved_at,
+    n_iter_no_change=sweeps,
     random_state=shown_seed,
 )
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     clf.fit(X, y)
-reference = train_symmetry(shown_seed, max_sweeps=solved_at)[2]
+engine = runs[shown_seed][2]
 same = all(
     np.allclose(a, b)
-    for a, b in zip(
-        clf.coefs_ + clf.intercepts_, reference.coefs + reference.intercepts
-    )
+    for a, b in zip(clf.coefs_ + clf.intercepts_, engine.coefs + engine.intercepts)
 )
 print(
     f"RumelhartClassifier after {clf.n_iter_} sweeps: accuracy "
     f"{clf.score(X, y):.3f} on the 64 vectors; same weights as the loop: {same}"
 )
+
+# %%
+# The learned weights (the paper's Figure 1)
+# ------------------------------------------
+# :class:`~rumelhart.plotting.HintonDisplay` draws the estimator's weights: a
+# white square is an excitatory weight, a black one an inhibitory weight,
+# its area the weight's magnitude; the bottom row is the biases. Each hidden
+# unit's six weights are mirror-opposite about the centre, in the ratio
+# 1:2:4, and the two hidden units are mirror images of each other.
+
+W, b = clf.coefs_[0], clf.intercepts_[0]  # (6 inputs, 2 hidden), (2,)
+W_out, b_out = clf.coefs_[1][:, 0], clf.intercepts_[1][0]
+for unit in range(2):
+    pairs = np.abs(W[:3, unit])
+    ratios = pairs / pairs.min()
+    print(
+        f"hidden unit {unit}: weights {np.round(W[:, unit], 2).tolist()}, "
+        f"bias {b[unit]:.2f}; pair magnitudes in the ratio "
+        + ":".join(f"{r:.2f}" for r in np.sort(ratios))
+    )
+print(f"output unit: weights {np.round(W_out, 2).tolist()}, bias {b_out:.2f}")
+
+scale = max(np.abs(np.concatenate([W.ravel(), b, W_out, [b_out]])))
+fig, (ax_hidden, ax_out) = plt.subplots(
+    1, 2, figsize=(5.6, 4.6), gridspec_kw={"width_ratios": [2, 1]}
+)
+for layer, ax in [(0, ax_hidden), (1, ax_out)]:
+    HintonDisplay.from_estimator(clf, layer=layer, ax=ax, max_weight=scale)
+ax_hidden.set_yticks(range(7), [f"input {i}" for i in range(1, 7)] + ["bias"])
+ax_hidden.set_title("input → hidden", fontsize=10)
+ax_out.set_title("hidden → output", fontsize=10)
+fig.suptitle(
+    f"Learned weights, seed {shown_seed}: white excitatory, black inhibitory,\n"
+    "area = magnitude (one scale for both panels)",
+    fontsize=10,
+)
+fig.tight_layout()
+fig.savefig(FIGURES / "symmetry_weights.png", dpi=100)

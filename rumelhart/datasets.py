@@ -301,6 +301,20 @@ def _tree_relations():
     return facts
 
 
+# The fixed split of the examples: the 4 queries held out from training. The
+# paper trains on 100 of the 104 queries and tests on the other 4 without
+# naming them. These are one query of each kind of relation (a parent, a
+# child, a spouse, a sibling), two from each family, each with one answer;
+# the isomorphic twin of each is in the other family's training queries, so
+# each can be answered by analogy with the other tree, which is the point of
+# the experiment.
+_HELDOUT = (
+    ("Andrew", "daughter"),  # English, a child: Jennifer
+    ("Victoria", "father"),  # English, a parent: Christopher
+    ("Angela", "husband"),  # Italian, a spouse: Tomaso
+    ("Sophia", "brother"),  # Italian, a sibling: Alfonso
+)
+
 _DESCR = """\
 Family trees (Rumelhart, Hinton & Williams, 1986, Figure 2)
 ============================================================
@@ -350,6 +364,20 @@ target : ndarray of shape (104, 24)
     Multi-hot code of every correct person2.
 family : ndarray of shape (104,) of str
     ``'english'`` or ``'italian'``.
+train : ndarray of shape (100,) of int
+    Rows of the 100 training queries of the fixed split.
+heldout : ndarray of shape (4,) of int
+    Rows of the 4 held-out queries of the fixed split: Andrew's daughter,
+    Victoria's father, Angela's husband and Sophia's brother.
+
+The fixed split
+---------------
+The paper trains on 100 of the 104 queries and tests the other 4 without
+saying which. The split given here holds out one query of each kind of
+relation (a parent, a child, a spouse, a sibling), two from each family,
+each with a single answer, and none whose isomorphic twin in the other family
+is also held out: each held-out query can be answered only by analogy with
+the other tree, which is what the experiment tests.
 """
 
 
@@ -402,6 +430,19 @@ def load_family_trees(as_frame=False):
             order.
         family : ndarray of shape (104,), dtype str
             ``'english'`` or ``'italian'``, the family of each query.
+        train : ndarray of shape (100,), dtype int64
+            Rows of the 100 training queries of the fixed split (every
+            row not in ``heldout``, in order).
+        heldout : ndarray of shape (4,), dtype int64
+            Rows of the 4 held-out queries of the fixed split, in order:
+            Andrew's daughter (Jennifer), Victoria's father (Christopher),
+            Angela's husband (Tomaso) and Sophia's brother (Alfonso). The
+            paper holds out 4 of the 104 queries without naming them; these
+            are one query of each kind of relation (parent, child, spouse,
+            sibling), two from each family, each with one answer, and the
+            isomorphic twin of each, in the other family, is a training
+            query: the network can answer them only by carrying what it
+            learned about one tree over to the other.
         feature_names : list of str
             Names of the 36 columns of ``data``.
         target_names : list of str
@@ -424,6 +465,11 @@ def load_family_trees(as_frame=False):
     >>> trees = load_family_trees()
     >>> trees.data.shape, trees.target.shape, len(trees.triples)
     ((104, 36), (104, 24), 112)
+    >>> [" ".join(trees.queries[i][:2]) for i in trees.heldout]
+    ['Andrew daughter', 'Victoria father', 'Angela husband', 'Sophia brother']
+    >>> X_train, Y_train = trees.data[trees.train], trees.target[trees.train]
+    >>> X_train.shape
+    (100, 36)
     """
     if not isinstance(as_frame, bool | np.bool_):
         raise _InvalidParameterError(f"as_frame must be a bool, got {as_frame!r}.")
@@ -462,6 +508,10 @@ def load_family_trees(as_frame=False):
         X_relation[i, relation_index[relation]] = 1.0
         target[i, [person_index[p] for p in answers]] = 1.0
 
+    row = {(person1, relation): i for i, (person1, relation, _) in enumerate(queries)}
+    heldout = np.array([row[query] for query in _HELDOUT], dtype=np.int64)
+    train = np.setdiff1d(np.arange(n_queries, dtype=np.int64), heldout)
+
     bunch = Bunch(
         people=people,
         relations=relations,
@@ -472,6 +522,8 @@ def load_family_trees(as_frame=False):
         data=np.hstack([X_person, X_relation]),
         target=target,
         family=np.array(family),
+        train=train,
+        heldout=heldout,
         feature_names=[f"person1={p}" for p in people]
         + [f"relation={r}" for r in relations],
         target_names=list(people),

@@ -289,6 +289,63 @@ def test_family_tree_relations_are_consistent(trees):
         assert any((p2, inv, p1) in facts for inv in inverse[r])
 
 
+def test_family_trees_fixed_split(trees):
+    """4 held-out queries, 100 training ones: together every row, once."""
+    assert trees.heldout.shape == (4,) and trees.train.shape == (100,)
+    assert trees.heldout.dtype == trees.train.dtype == np.int64
+    np.testing.assert_array_equal(
+        np.sort(np.concatenate([trees.train, trees.heldout])), np.arange(104)
+    )
+    assert np.all(np.diff(trees.train) > 0) and np.all(np.diff(trees.heldout) > 0)
+    held = [trees.queries[i] for i in trees.heldout]
+    assert held == [
+        ("Andrew", "daughter", ("Jennifer",)),
+        ("Victoria", "father", ("Christopher",)),
+        ("Angela", "husband", ("Tomaso",)),
+        ("Sophia", "brother", ("Alfonso",)),
+    ]
+
+
+def test_family_trees_heldout_queries_are_answerable_by_analogy(trees):
+    """The documented choice: one query per kind of relation, two per family,
+    one answer each, and each one's twin in the other tree is trained on."""
+    kinds = {
+        "father": "parent",
+        "mother": "parent",
+        "son": "child",
+        "daughter": "child",
+        "husband": "spouse",
+        "wife": "spouse",
+        "brother": "sibling",
+        "sister": "sibling",
+    }
+    held = [trees.queries[i] for i in trees.heldout]
+    assert sorted(kinds.get(r) for _, r, _ in held) == [
+        "child",
+        "parent",
+        "sibling",
+        "spouse",
+    ]
+    assert sorted(trees.family[trees.heldout]) == ["english"] * 2 + ["italian"] * 2
+    assert all(len(ans) == 1 for _, _, ans in held)
+    assert trees.target[trees.heldout].sum(axis=1).tolist() == [1.0] * 4
+    # Multi-hot targets stay: the 8 two-answer queries are all trained on.
+    assert (trees.target[trees.train].sum(axis=1) == 2).sum() == 8
+    twin = {**ENGLISH_TO_ITALIAN, **{v: k for k, v in ENGLISH_TO_ITALIAN.items()}}
+    train = {trees.queries[i][:2] for i in trees.train}
+    for person1, relation, (answer,) in held:
+        assert (twin[person1], relation) in train
+        # Both people of the query appear in other training queries.
+        assert any(p1 == person1 for p1, _ in train)
+        assert any(answer in trees.queries[i][2] for i in trees.train)
+
+
+def test_family_trees_split_is_a_fresh_copy():
+    a, b = load_family_trees(), load_family_trees()
+    a.heldout[0] = 0
+    assert b.heldout[0] == 8
+
+
 def test_family_trees_as_frame():
     pd = pytest.importorskip("pandas")
     trees = load_family_trees(as_frame=True)

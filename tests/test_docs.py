@@ -53,6 +53,7 @@ def test_docs_build_without_warnings(tmp_path):
         "getting_started",
         "paper",
         "user_guide",
+        "representations",
         "api",
         "benchmarks",
         "scaling_out",
@@ -60,6 +61,8 @@ def test_docs_build_without_warnings(tmp_path):
         "auto_examples/index",
         "auto_examples/plot_symmetry",
         "auto_examples/plot_family_trees",
+        "auto_examples/plot_hidden_features",
+        "auto_examples/plot_grouped_inputs",
         "gen_modules/rumelhart.RumelhartClassifier",
         "gen_modules/rumelhart.TorchMLPRegressor",
         "gen_modules/rumelhart.datasets.load_family_trees",
@@ -69,6 +72,9 @@ def test_docs_build_without_warnings(tmp_path):
     assert "1,425" in paper
     assert "symmetry_weights.png" in paper
     assert "family_trees_person_encoding.png" in paper
+    representations = (html / "representations.html").read_text(encoding="utf-8")
+    for figure in ["hidden_features_map.png", "grouped_inputs_embedding.png"]:
+        assert figure in representations
 
 
 def _readme_command(marker):

@@ -9,14 +9,24 @@ paper print a parseable summary line, checked here:
   two seeds in three solve it within 5,000 sweeps (12 of 20 when written), in
   a median number of sweeps of the paper's order (1,488 against 1,425), and
   the estimator reaches the same weights as the engine loop;
-* family trees: the paper's literal recipe learns nothing (0 held-out
-  queries right for every seed); the rescued recipe (initial weights ±1,
-  ten times the learning rate, 6,000 sweeps) learns the training queries and
-  answers at least 3 of its 4 held-out queries for some seeds, judged by the
-  side of 0.5 (quick mode, seeds 0-5, when written: 1, 3, 3, 1, 3, 3).
+* family trees, with the public estimator on the fixed split of
+  ``load_family_trees``: the recipe as printed (±0.3) learns nothing (no
+  query right, training or held out, for any seed); the rescued recipe
+  (initial weights ±1, ten times the learning rate, 6,000 sweeps) learns
+  most training queries and answers some held-out ones, judged by the side
+  of 0.5 (quick mode, seeds 0-9, when written: held out 0, 2, 1, 1, 1, 2, 2,
+  1, 1, 3 of 4; training 928 of 1,000).
 
-``RUMELHART_EXAMPLES_QUICK=1`` makes the family-trees example run 6 seeds
-instead of 12; everything else runs as in the documentation.
+The two examples on learned representations print what they claim, checked
+here too: the hidden units of a trained network, as features for a
+LogisticRegression, beat as many principal components and come within two
+points of the raw pixels (digits); a grouped first layer (``input_groups``)
+reaches about the accuracy of a dense one with far fewer weights, and the
+weights of each level of a categorical column follow the level's effect.
+
+``RUMELHART_EXAMPLES_QUICK=1`` makes the family-trees example run 10 seeds
+instead of 20 and the hidden-features example compare one width (16)
+instead of three; everything else runs as in the documentation.
 """
 
 import importlib.util
@@ -40,10 +50,13 @@ EXPECTED = {
     "plot_family_trees.py": (
         [
             "family_trees_heldout.png",
+            "family_trees_first_layer.png",
             "family_trees_person_encoding.png",
         ],
         False,
     ),
+    "plot_hidden_features.py": (["hidden_features_map.png"], False),
+    "plot_grouped_inputs.py": (["grouped_inputs_embedding.png"], False),
     "plot_linear_regression.py": (["linear_regression_loss.png"], True),
     "plot_two_blobs.py": (["two_blobs_probability.png", "two_blobs_loss.png"], True),
     "plot_digits.py": (
@@ -52,6 +65,14 @@ EXPECTED = {
     ),
     "plot_regression.py": (["regression_fit.png"], True),
     "plot_model_comparison.py": (["model_comparison.png"], True),
+}
+
+
+HAVE_OWN_TEST = {
+    "plot_symmetry.py",
+    "plot_family_trees.py",
+    "plot_hidden_features.py",
+    "plot_grouped_inputs.py",
 }
 
 
@@ -103,7 +124,7 @@ def numbers(text):
 
 @pytest.mark.parametrize(
     "name",
-    [n for n in EXPECTED if n not in {"plot_symmetry.py", "plot_family_trees.py"}],
+    [n for n in EXPECTED if n not in HAVE_OWN_TEST],
 )
 def test_example_runs_and_writes_figures(name, tmp_path):
     run_example(name, tmp_path)
@@ -142,21 +163,72 @@ def test_symmetry_example_reproduces_the_paper(tmp_path):
 
 def test_family_trees_example(tmp_path):
     stdout = run_example("plot_family_trees.py", tmp_path)
-    paper = summary(stdout, "FAMILY_TREES recipe=paper")
+    printed = summary(stdout, "FAMILY_TREES recipe=printed")
     rescued = summary(stdout, "FAMILY_TREES recipe=rescued")
-    held_out = numbers(rescued["heldout_half"])
-    held_out_strict = numbers(rescued["heldout_strict"])
+    held_out, trained = numbers(rescued["heldout"]), numbers(rescued["train"])
     print(
-        "\nfamily trees, held-out queries right per seed (of 4): "
-        f"paper's recipe {numbers(paper['heldout_half'])}; rescued recipe, "
-        f"0.5 rule {held_out}, 0.8/0.2 rule {held_out_strict}; training "
-        f"queries right (0.5 rule) {rescued['train_right_half_mean']}"
+        "\nfamily trees, queries right per seed (0.5 rule): printed recipe "
+        f"held out {numbers(printed['heldout'])}, training "
+        f"{numbers(printed['train'])}; rescued recipe held out {held_out}, "
+        f"training {trained}"
     )
-    # The paper's recipe, literally: nothing learned.
-    assert numbers(paper["heldout_half"]) == [0] * len(held_out)
-    assert float(paper["train_right_mean"]) == 0.0
+    seeds = int(rescued["seeds"])
+    assert seeds == int(printed["seeds"]) == len(held_out) == len(trained) == 10
+    # The printed table has a row per seed and the totals.
+    rows = re.findall(r"^ +(\d+) +(\d) +(\d+) +(\d) +(\d+)$", stdout, re.M)
+    assert [int(r[0]) for r in rows] == list(range(seeds))
+    assert [int(r[3]) for r in rows] == held_out
+    assert [int(r[4]) for r in rows] == trained
+    assert f"total   rescued: {sum(held_out)} of {4 * seeds} held out" in stdout
+    # The recipe as printed, from ±0.3: nothing learned.
+    assert numbers(printed["heldout"]) == [0] * seeds
+    assert numbers(printed["train"]) == [0] * seeds
     # The rescued recipe learns the training queries...
-    assert float(rescued["train_right_half_mean"]) >= 0.9
-    # ... and some seeds answer at least 3 of their 4 held-out queries.
-    assert max(held_out) >= 3, held_out
-    assert sum(held_out) >= len(held_out)  # one per seed on average, at least
+    assert sum(trained) >= 85 * seeds
+    assert sum(t >= 98 for t in trained) >= seeds // 2
+    # ... and answers some held-out queries: one per seed on average, at
+    # least, and at least 2 of the 4 for some seeds.
+    assert sum(held_out) >= seeds
+    assert max(held_out) >= 2
+    # The person units: one follows nationality (the paper's Figure 4).
+    nationality = [
+        abs(float(c)) for c in re.findall(r"nationality ([-+]\d\.\d\d)", stdout)
+    ]
+    assert len(nationality) == 6 and max(nationality) > 0.8
+
+
+def test_hidden_features_example(tmp_path):
+    """The hidden units beat as many principal components, come close to the
+    64 raw pixels, and feed a LogisticRegression as well as the network's
+    own output layer does; set_output names them."""
+    stdout = run_example("plot_hidden_features.py", tmp_path)
+    result = summary(stdout, "HIDDEN_FEATURES k=16")
+    hidden, pca = float(result["hidden"]), float(result["pca"])
+    raw, network = float(result["raw"]), float(result["network"])
+    print(f"\nhidden features, k=16: hidden {hidden}, PCA {pca}, raw {raw}")
+    assert hidden > pca + 0.01
+    assert hidden > raw - 0.02
+    assert abs(hidden - network) < 0.01
+    assert "DataFrame (450, 32)" in stdout
+    assert "rumelhartclassifier_hidden1_0" in stdout
+    assert float(re.search(r"64-32-2-10 network: test accuracy (\S+)", stdout)[1]) > 0.6
+
+
+def test_grouped_inputs_example(tmp_path):
+    """Grouped inputs: about the dense net's accuracy with far fewer weights,
+    on each backend run; the level weights follow the levels' true effect."""
+    stdout = run_example("plot_grouped_inputs.py", tmp_path)
+    assert "input_groups = [('onehot__cat0_', 3)" in stdout
+    backends = re.findall(r"^GROUPED_INPUTS backend=(\w+)", stdout, re.M)
+    assert backends == (["NumPy", "torch"] if HAS_TORCH else ["NumPy"])
+    for backend in backends:
+        result = summary(stdout, f"GROUPED_INPUTS backend={backend}")
+        grouped = float(result["grouped_accuracy"])
+        dense = float(result["dense_accuracy"])
+        print(f"\ngrouped inputs, {backend}: grouped {grouped}, dense {dense}")
+        # 350 one-hot columns x 3 units + 3 numerics x 3, and the layers above.
+        assert int(result["grouped_weights"]) == 350 * 3 + 3 * 3 + 12 * 16 + 16 + 29
+        assert int(result["dense_weights"]) == 353 * 12 + 12 * 16 + 16 + 29
+        assert grouped > 0.85 and grouped > dense - 0.02
+    correlation = float(re.search(r"and the effect ([-+]\d\.\d\d)", stdout)[1])
+    assert abs(correlation) > 0.9
