@@ -51,10 +51,10 @@ class AccuracyClock:
     def start(self):
         self.started = time.perf_counter()
 
-    def __call__(self, estimator, engine, epoch):
+    def __call__(self, predict, epoch):
         """Score after ``epoch``; stop training once ``target`` is reached."""
         now = time.perf_counter()
-        accuracy = float(np.mean(_predict(estimator, engine, self.X_val) == self.y_val))
+        accuracy = float(np.mean(predict(self.X_val) == self.y_val))
         self.epochs.append((epoch, now - self.started - self.scoring, accuracy))
         self.scoring += time.perf_counter() - now
         if accuracy >= self.target:
@@ -77,37 +77,16 @@ class AccuracyClock:
 
 class EpochEndHook(Callback):
     """The one place that knows the callback signature: hands each epoch's
-    end to ``clock(estimator, engine, epoch)``.
-
-    With the ``on_epoch_end(self, context)`` signature this becomes
-    ``return self.clock(context.estimator, getattr(context, "engine", None),
-    context.epoch)``.
-    """
+    end to ``clock(predict, epoch)``, ``predict`` being the estimator's
+    predictions with the weights of that moment (``context.predict``)."""
 
     key = "time_to_accuracy"
 
     def __init__(self, clock):
         self.clock = clock
 
-    def on_epoch_end(self, estimator, engine, epoch, logs):
-        return self.clock(estimator, engine, epoch)
-
-
-def _predict(estimator, engine, X):
-    """Class codes (0..k-1) predicted during ``fit``.
-
-    ``estimator.predict`` is the way; during the first fit it raises today
-    (the fitted state is set once training ends), so the training engine's
-    outputs are decoded instead: argmax, or a threshold of 0.5 for a single
-    logistic output. The data sets' classes are coded 0..k-1.
-    """
-    try:
-        return estimator.predict(X)
-    except AttributeError:
-        outputs = engine.predict(X.astype(engine.dtype, copy=False))
-        if outputs.shape[1] == 1:
-            return (outputs[:, 0] > 0.5).astype(np.int64)
-        return outputs.argmax(axis=1)
+    def on_epoch_end(self, context):
+        return self.clock(context.predict, context.epoch)
 
 
 @dataclass

@@ -121,12 +121,16 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "batch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+            None,
+        ],
         "shuffle": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "early_stopping": ["boolean"],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -265,7 +269,7 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
             engine = self._make_engine(spec, plan.batch_size)
             state, callbacks = TrainingState(), _copy_callbacks(self.callbacks)
         data = engine.prepare(X, Y, sample_weight)
-        self._train(engine, data, plan, callbacks, state, gate)
+        self._train(engine, data, plan, callbacks, state, gate, target_attrs)
         self._set_fitted(engine, state, callbacks, target_attrs, Y.shape[1])
 
     def _validated(self, X, y, sample_weight, continuing):
@@ -345,18 +349,45 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
             callbacks = _copy_callbacks(self.callbacks)
         return engine, state, callbacks
 
+    #: ``batch_size="auto"``: mini-batches of this many samples (fewer on
+    #: smaller data), as scikit-learn's ``min(200, n_samples)``.
+    _AUTO_BATCH_SIZE = 200
+    #: ``early_stopping="auto"`` holds out a validation split from this many
+    #: samples on (scikit-learn's HistGradientBoosting does the same).
+    _AUTO_EARLY_STOPPING_SAMPLES = 10_000
+    #: The convergence test waits at least this many weight updates without
+    #: progress: on small data an epoch is one or two updates, too few to
+    #: cross a plateau of the loss.
+    _MIN_UPDATES_WITHOUT_PROGRESS = 1000
+    #: Before stopping for lack of progress, the learning rate is divided by
+    #: 5 this many times (each time followed by a new wait).
+    _LR_REDUCTIONS = 2
+
+    def _early_stopping(self, n_samples, incremental):
+        """Whether this fit holds out a validation split."""
+        if incremental:
+            return False
+        if self.early_stopping == "auto":
+            return n_samples >= self._AUTO_EARLY_STOPPING_SAMPLES
+        return bool(self.early_stopping)
+
+    def _batch_size(self, n_samples):
+        if self.batch_size is None:
+            return n_samples
+        if self.batch_size == "auto":
+            return min(self._AUTO_BATCH_SIZE, n_samples)
+        return min(int(self.batch_size), n_samples)
+
     def _plan(self, X, Y, sample_weight, seed, incremental):
         """The :class:`~rumelhart._training.TrainingPlan`, and the training
         part of the data (without the validation split)."""
         validation = None
-        if self.early_stopping and not incremental:
+        if self._early_stopping(X.shape[0], incremental):
             X, Y, sample_weight, validation = self._split_validation(
                 X, Y, sample_weight, seed
             )
-        n_samples = X.shape[0]
-        batch_size = n_samples if self.batch_size is None else self.batch_size
         plan = TrainingPlan(
-            batch_size=min(int(batch_size), n_samples),
+            batch_size=self._batch_size(X.shape[0]),
             shuffle=self.shuffle,
             max_epochs=1 if incremental else self.max_iter,
             probe_X=X[:256],
@@ -376,11 +407,13 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
                     patience=self.n_iter_no_change,
                     min_delta=self.tol,
                     restore_best=plan.validation is not None,
+                    min_updates=self._MIN_UPDATES_WITHOUT_PROGRESS,
+                    lr_reductions=self._LR_REDUCTIONS,
                 )
             ]
         return defaults + ([Printer()] if self.verbose else [])
 
-    def _train(self, engine, data, plan, callbacks, state, gate):
+    def _train(self, engine, data, plan, callbacks, state, gate, fitted):
         """Run the loop; explain a divergence and warn of a missed convergence."""
         try:
             reason = train(
@@ -391,6 +424,7 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
                 callbacks + self._default_callbacks(plan),
                 state,
                 gate,
+                fitted,
             )
         except DivergenceError as exc:
             raise self._divergence_error(exc, plan, data) from None

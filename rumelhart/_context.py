@@ -5,6 +5,8 @@ callbacks as new attributes of :class:`TrainingContext`, so a callback written
 against today's context keeps working.
 """
 
+import copy
+
 import numpy as np
 
 __all__ = ["EngineView", "TrainingContext"]
@@ -134,9 +136,12 @@ class TrainingContext:
         Set by a callback that put back an earlier, better state (as
         :class:`~rumelhart.callbacks.EarlyStopping` does); a fit that diverged
         then keeps that state instead of failing.
+
+    Methods :meth:`predict` and :meth:`score` use the estimator with the
+    weights of the moment, e.g. to score a validation set of your own.
     """
 
-    def __init__(self, estimator, engine, data, state, max_epochs):
+    def __init__(self, estimator, engine, data, state, max_epochs, fitted=None):
         self.estimator = estimator
         self.engine = EngineView(engine)
         self.state = state
@@ -151,6 +156,26 @@ class TrainingContext:
         self.restored_best = False
         self._engine = engine
         self._data = data
+        self._fitted = {} if fitted is None else fitted
+
+    def _model_now(self):
+        """A shallow copy of the estimator, fitted with the current weights."""
+        model = copy.copy(self.estimator)
+        model.__dict__.update(self._fitted)
+        model._engine = self._engine
+        return model
+
+    def predict(self, X):
+        """The estimator's ``predict`` with the weights of this moment.
+
+        For a validation score during training (``estimator.predict`` works
+        only once the fit has ended).
+        """
+        return self._model_now().predict(X)
+
+    def score(self, X, y, sample_weight=None):
+        """The estimator's ``score`` with the weights of this moment."""
+        return self._model_now().score(X, y, sample_weight=sample_weight)
 
     def probe(self, n_rows):
         """The first ``n_rows`` training samples ``(X, Y, sample_weight)``,

@@ -46,9 +46,10 @@ CALLBACKS_PARAMETER = """\
 DEAD_ZONE_PARAMETER = """\
     dead_zone : float, default=0.0
         With ``loss="squared_error"``, an output within ``dead_zone`` of its
-        0/1 target sends back no error: the paper's family trees use 0.2
-        (an "on" unit above 0.8 and an "off" unit below 0.2 count as
-        right). ``0 <= dead_zone < 0.5``; ignored by ``"log_loss"``.
+        0/1 target sends back no error: the paper's family trees train with
+        0.2 (an "on" unit above 0.8 or an "off" unit below 0.2 is left
+        alone). It shapes training only; predictions are still scored at
+        0.5. ``0 <= dead_zone < 0.5``; ignored by ``"log_loss"``.
 """
 
 #: Fitted attributes of every estimator, after its backend's own ones.

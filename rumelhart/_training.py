@@ -218,17 +218,21 @@ class InterruptGate:
             signal.signal(signal.SIGINT, previous)
 
 
-def train(estimator, engine, data, plan, callbacks, state, gate=None):
+def train(estimator, engine, data, plan, callbacks, state, gate=None, fitted=None):
     """Train ``engine`` on prepared ``data``; ``state`` records what happens.
 
     Returns the stop reason (also in ``state.stop_reason``). Raises
     :class:`~rumelhart.exceptions.DivergenceError` when training diverged
     and no callback restored an earlier state; ``KeyboardInterrupt`` ends
     training with a :class:`~rumelhart.exceptions.TrainingInterruptedWarning`.
-    ``gate`` (an :class:`InterruptGate`) is disarmed when the epochs end.
+    ``gate`` (an :class:`InterruptGate`) is disarmed when the epochs end;
+    ``fitted`` holds the attributes that let ``context.predict`` decode
+    outputs (classes, target scaling) before the fit sets them.
     """
     gate = InterruptGate() if gate is None else gate
-    context = TrainingContext(estimator, engine, data, state, plan.max_epochs)
+    context = TrainingContext(
+        estimator, engine, data, state, plan.max_epochs, fitted=fitted
+    )
     hooks = Hooks(callbacks)
     engine.start_fit(_n_rows(data), plan.batch_size, plan.max_epochs)
     diverged = None

@@ -210,9 +210,8 @@ def find_learning_rate(
     lrs = np.geomspace(start_lr, end_lr, num_steps)
     sink = _Sink()
     model = clone(estimator)
-    n_samples = len(X)
-    batch = model.batch_size or n_samples
-    steps_per_epoch = -(-n_samples // min(int(batch), n_samples))
+    n_samples = X.shape[0]
+    steps_per_epoch = -(-n_samples // model._batch_size(n_samples))
     if "lr_schedule" in model.get_params():
         model.set_params(lr_schedule="constant")  # the sweep is the schedule
     model.set_params(
