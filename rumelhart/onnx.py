@@ -81,10 +81,13 @@ def register_onnx_converters():
 
     The classifiers take skl2onnx's option ``zipmap`` (True, False or
     ``"columns"``); every estimator takes the option ``transform``: True
-    exports the hidden features of ``transform`` instead of the predictions,
-    as an estimator must whose outputs feed another step. :func:`to_onnx`
-    sets it where needed; with ``skl2onnx.to_onnx`` pass it yourself, e.g.
-    ``options={"mlp__transform": True}`` for the step named ``"mlp"``.
+    exports the hidden features of ``transform`` instead of the predictions
+    (e.g. ``options={"mlp__transform": True}`` for the step named
+    ``"mlp"``). An estimator whose outputs feed another step needs it: this
+    function wraps skl2onnx's parsers of ``Pipeline``, ``FeatureUnion`` and
+    ``ColumnTransformer`` so that they set it for such an estimator (one
+    that is not the last step of its pipeline, or a part of a union or
+    column transformer), unless it was set explicitly.
 
     Returns
     -------
@@ -140,10 +143,10 @@ def _alias(cls):
 def to_onnx(model, X_sample=None, *, dtype=np.float32, **kwargs):
     """Convert a fitted estimator, or a pipeline holding some, to ONNX.
 
-    Registers the converters (:func:`register_onnx_converters`), marks every
-    estimator whose outputs feed another step to export its ``transform``,
-    and calls ``skl2onnx.to_onnx``. A torch estimator with a custom
-    ``module``, given alone, goes to :func:`module_to_onnx` instead.
+    Registers the converters (:func:`register_onnx_converters`), casts
+    ``X_sample`` to ``dtype`` and calls ``skl2onnx.to_onnx``. A torch
+    estimator with a custom ``module``, given alone, goes to
+    :func:`module_to_onnx` instead.
 
     Parameters
     ----------
@@ -154,9 +157,9 @@ def to_onnx(model, X_sample=None, *, dtype=np.float32, **kwargs):
         Inputs that show the type and width of the model's input (a few
         rows suffice); None when ``initial_types`` is given.
     dtype : numpy dtype or None, default=np.float32
-        Type ``X_sample`` is cast to before conversion, which makes the
-        graph's type: float32 (the default) or float64. None keeps
-        ``X_sample`` as it is (needed for a DataFrame of mixed columns).
+        Type ``X_sample`` (an array, or a DataFrame of numeric columns) is
+        cast to before conversion, which makes the graph's type: float32 or
+        float64. None keeps ``X_sample`` as it is.
     **kwargs
         Passed on to ``skl2onnx.to_onnx``: ``options`` (e.g.
         ``{"zipmap": False}``), ``target_opset``, ``initial_types``...; to
@@ -175,8 +178,11 @@ def to_onnx(model, X_sample=None, *, dtype=np.float32, **kwargs):
 
 
 def _as_sample(X, dtype):
-    if X is None or dtype is None or hasattr(X, "columns"):
+    if X is None or dtype is None:
         return X
+    if hasattr(X, "dtypes"):  # a DataFrame
+        numeric = all(np.dtype(kind).kind in "fiub" for kind in X.dtypes)
+        return X.astype(dtype) if numeric else X
     X = np.asarray(X)
     return X.astype(dtype) if X.dtype.kind in "fiub" else X
 
@@ -271,17 +277,28 @@ def _tensor_type(input_type):
 def _convert(scope, operator, container):
     model = operator.raw_operator
     graph = _ContainerGraph(scope, container)
-    source = operator.inputs[0]
-    dtype = np.float64 if isinstance(source.type, DoubleTensorType) else np.float32
-    x = source.full_name
-    if not isinstance(source.type, FloatTensorType | DoubleTensorType):
-        x = graph.node("Cast", x, to=helper.np_dtype_to_tensor_dtype(np.dtype(dtype)))
+    double = isinstance(operator.inputs[0].type, DoubleTensorType)
+    dtype = np.float64 if double else np.float32
+    x = _joined_input(graph, operator.inputs, dtype)
     outputs = [variable.full_name for variable in operator.outputs]
     if _transforms(scope, model):
         _emit_transform(graph, x, model, dtype, outputs[0])
     else:
         out = _dense_layers(graph, x, model, dtype)[-1]
         _emit_predictions(graph, out, model, dtype, outputs)
+
+
+def _joined_input(graph, inputs, dtype):
+    """The inputs (one per column of a DataFrame) as one matrix of ``dtype``."""
+    wanted = DoubleTensorType if dtype == np.float64 else FloatTensorType
+    onnx_type = helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+    names = [
+        variable.full_name
+        if isinstance(variable.type, wanted)
+        else graph.node("Cast", variable.full_name, to=onnx_type)
+        for variable in inputs
+    ]
+    return names[0] if len(names) == 1 else graph.node("Concat", *names, axis=1)
 
 
 # -- graphs under construction ------------------------------------------------
