@@ -74,10 +74,13 @@ def register_onnx_converters():
     """Register the estimators' parsers, shape calculators and converters
     with skl2onnx.
 
-    After this call ``skl2onnx.to_onnx`` converts :class:`RumelhartClassifier`
-    and :class:`RumelhartRegressor` (and :class:`TorchMLPClassifier` and
-    :class:`TorchMLPRegressor` when torch is installed; registering them
-    imports torch) alone or inside pipelines. Calling it again does no harm.
+    After this call ``skl2onnx.to_onnx`` converts
+    :class:`~rumelhart.RumelhartClassifier` and
+    :class:`~rumelhart.RumelhartRegressor` (and
+    :class:`~rumelhart.TorchMLPClassifier` and
+    :class:`~rumelhart.TorchMLPRegressor` when torch is installed;
+    registering them imports torch) alone or inside pipelines. Calling it
+    again does no harm.
 
     The classifiers take skl2onnx's option ``zipmap`` (True, False or
     ``"columns"``); every estimator takes the option ``transform``: True

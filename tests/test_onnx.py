@@ -206,6 +206,16 @@ def test_zipmap_columns_gives_a_column_per_class():
     assert np.abs(got - model.predict_proba(X32)).max() <= TOLERANCE
 
 
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_older_opset(cls, record_property):
+    """The graphs use operators of the same meaning since opset 9."""
+    X, y, _ = _classification("multiclass")
+    params = {"activation": "gelu"} if cls.__name__.startswith("Torch") else {}
+    model = _maybe_pipeline(_small(cls, **params), True).fit(X, y)
+    diff = _check_classifier(model, X, record_property, target_opset=11)
+    assert diff <= TOLERANCE
+
+
 def test_dataframe_input_one_column_per_input():
     pd = pytest.importorskip("pandas")
     X, y, _ = _classification("binary")
