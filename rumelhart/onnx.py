@@ -263,10 +263,18 @@ def _calculate_shapes(operator):
         label_type = StringTensorType if labels.dtype.kind == "U" else Int64TensorType
         k = len(model.classes_)
         operator.outputs[0].set_type(label_type([n, k] if multilabel else [n]))
-        operator.outputs[1].set_type(tensor_type([n, k]))
+        zipped = _zipmaps(operator.scope_inst, model)
+        operator.outputs[1].set_type(
+            (FloatTensorType if zipped else tensor_type)([n, k])
+        )
     else:
         shape = [n] if model._y_ndim == 1 else [n, model.n_outputs_]
         operator.outputs[0].set_type(tensor_type(shape))
+
+
+def _zipmaps(scope, model):
+    """Whether a ZipMap, which takes float32 only, follows the probabilities."""
+    return scope.get_options(model, {"zipmap": True})["zipmap"] is True
 
 
 def _tensor_type(input_type):
@@ -286,9 +294,17 @@ def _convert(scope, operator, container):
     outputs = [variable.full_name for variable in operator.outputs]
     if _transforms(scope, model):
         _emit_transform(graph, x, model, dtype, outputs[0])
-    else:
-        out = _dense_layers(graph, x, model, dtype)[-1]
-        _emit_predictions(graph, out, model, dtype, outputs)
+        return
+    out = _dense_layers(graph, x, model, dtype)[-1]
+    if not is_classifier(model):
+        _emit_regressor(graph, out, model, dtype, outputs[0])
+        return
+    label, proba = outputs
+    if double and _zipmaps(scope, model):  # float32 probabilities for ZipMap
+        proba = graph.name("probabilities")
+    _emit_classifier(graph, out, model, dtype, label, proba)
+    if proba != outputs[1]:
+        graph.node("Cast", proba, out=outputs[1], to=TensorProto.FLOAT)
 
 
 def _joined_input(graph, inputs, dtype):
@@ -447,14 +463,6 @@ def _emit_transform(graph, x, model, dtype, output):
         graph.node("Concat", *chosen, out=output, axis=1)
 
 
-def _emit_predictions(graph, out, model, dtype, outputs):
-    """Labels and probabilities, or regression predictions, from ``out``."""
-    if is_classifier(model):
-        _emit_classifier(graph, out, model, dtype, *outputs)
-    else:
-        _emit_regressor(graph, out, model, dtype, outputs[0])
-
-
 def _emit_classifier(graph, out, model, dtype, label, proba):
     """``predict`` and ``predict_proba`` of a classifier (see ``_classifier``)."""
     task = model._target.task
@@ -467,7 +475,7 @@ def _emit_classifier(graph, out, model, dtype, label, proba):
         p = _clip(graph, out, eps, 1 - eps, dtype)
         q = graph.node("Sub", graph.const("one", np.array(1, dtype)), p)
         graph.node("Concat", q, p, out=proba, axis=1)
-        shape = graph.const("shape", np.array([-1]))
+        shape = graph.const("shape", np.array([-1], np.int64))
         index = graph.node("Reshape", _above_half(graph, out, dtype), shape)
     else:
         clipped = _clip(graph, out, eps, None, dtype)
@@ -503,7 +511,9 @@ def _emit_regressor(graph, out, model, dtype, output):
         "Add", scaled, graph.const("y_mean", shift), out=None if one_d else output
     )
     if one_d:
-        graph.node("Reshape", y, graph.const("shape", np.array([-1])), out=output)
+        graph.node(
+            "Reshape", y, graph.const("shape", np.array([-1], np.int64)), out=output
+        )
 
 
 def _label_values(classes):

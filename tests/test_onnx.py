@@ -184,13 +184,16 @@ def test_input_groups(cls, record_property):
 
 
 # -- skl2onnx's options and inputs ------------------------------------------
-def test_zipmap_gives_a_dict_per_sample():
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_zipmap_gives_a_dict_per_sample(dtype):
+    """The default ``zipmap``; a float64 graph gives float32 probabilities
+    there (ONNX's ZipMap takes no others)."""
     X, y, _ = _classification("string_labels")
-    model = _small(RumelhartClassifier).fit(X, y)
-    X32 = X.astype(np.float32)
-    label, proba = _run(to_onnx(model, X[:2]), X32)
-    assert list(label) == list(model.predict(X32))
-    expected = model.predict_proba(X32)
+    model = _maybe_pipeline(_small(RumelhartClassifier), True).fit(X, y)
+    X = X.astype(dtype)
+    label, proba = _run(to_onnx(model, X[:2], dtype=dtype), X)
+    assert list(label) == list(model.predict(X))
+    expected = model.predict_proba(X)
     assert set(proba[0]) == {"cat", "dog", "emu"}
     got = np.array([[row[c] for c in model.classes_] for row in proba])
     assert np.abs(got - expected).max() <= TOLERANCE
