@@ -251,6 +251,7 @@ def _transforms(scope, model):
 
 
 def _calculate_shapes(operator):
+    """Types and shapes of the outputs that ``_parse`` declared."""
     model = operator.raw_operator
     n = operator.inputs[0].get_first_dimension()
     tensor_type = _tensor_type(operator.inputs[0].type)
@@ -286,6 +287,7 @@ def _tensor_type(input_type):
 
 
 def _convert(scope, operator, container):
+    """The nodes from the operator's inputs to its outputs."""
     model = operator.raw_operator
     graph = _ContainerGraph(scope, container)
     double = isinstance(operator.inputs[0].type, DoubleTensorType)
@@ -431,6 +433,7 @@ def _gelu(graph, x, dtype):
 
 
 def _hidden_activation(model):
+    """The hidden layers' activation the network was trained with."""
     engine_activation = getattr(model._engine, "hidden_activation", None)
     return engine_activation or model._backend_spec().hidden_activation
 
