@@ -58,6 +58,8 @@ def test_docs_build_without_warnings(tmp_path):
         "benchmarks",
         "scaling_out",
         "training_features",
+        "persistence",
+        "deployment",
         "auto_examples/index",
         "auto_examples/plot_symmetry",
         "auto_examples/plot_family_trees",
@@ -66,6 +68,7 @@ def test_docs_build_without_warnings(tmp_path):
         "gen_modules/rumelhart.RumelhartClassifier",
         "gen_modules/rumelhart.TorchMLPRegressor",
         "gen_modules/rumelhart.datasets.load_family_trees",
+        "gen_modules/rumelhart.onnx.to_onnx",
     ]:
         assert (html / f"{page}.html").is_file(), page
     paper = (html / "paper.html").read_text(encoding="utf-8")
