@@ -147,6 +147,9 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
     Logistic (sigmoid) units trained by backpropagation with the paper's
     momentum update ``Δw(t) = -ε ∂E/∂w + α Δw(t-1)`` (eq. 9), in NumPy.
 
+    ``alpha`` is the momentum α of eq. 9, not scikit-learn's L2 penalty
+    (that is ``weight_decay`` here); see :doc:`/migrating`.
+
     Parameters
     ----------
     hidden_layer_sizes : tuple of int, default=(100,)
@@ -249,6 +252,9 @@ class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
     Logistic hidden units, linear output units and the squared error, trained
     by backpropagation with the paper's momentum update (eq. 9), in NumPy.
 
+    ``alpha`` is the momentum α of eq. 9, not scikit-learn's L2 penalty
+    (that is ``weight_decay`` here); see :doc:`/migrating`.
+
     Parameters
     ----------
     hidden_layer_sizes : tuple of int, default=(100,)
@@ -341,6 +347,9 @@ class RumelhartAutoencoder(_NumpyBackend, MLPAutoencoderBase):
     hidden layer, whose outputs are a learned code: :meth:`transform` maps
     inputs to codes, :meth:`inverse_transform` codes to reconstructions,
     :meth:`score` is the negative mean squared reconstruction error.
+
+    ``alpha`` is the momentum α of eq. 9, not scikit-learn's L2 penalty
+    (that is ``weight_decay`` here); see :doc:`/migrating`.
 
     Parameters
     ----------

@@ -20,6 +20,8 @@ from sklearn.preprocessing import StandardScaler
 
 from rumelhart import RumelhartClassifier, RumelhartRegressor
 
+from .conftest import HAS_TORCH
+
 
 def _held_out_score(estimator, X, y, seed):
     X_train, X_test, y_train, y_test = train_test_split(
@@ -113,3 +115,45 @@ def test_grid_search_in_pipeline_with_two_jobs():
     assert grid.best_score_ > 0.9
     results = cross_validate(grid.best_estimator_, X, y, cv=3)
     assert results["test_score"].mean() > 0.9
+
+
+def _multilabel_estimators():
+    """One classifier per backend, with the settings spelled out."""
+    estimators = [
+        RumelhartClassifier((16,), eps=0.5, alpha=0.9, max_iter=1000, random_state=0)
+    ]
+    if HAS_TORCH:
+        from rumelhart import TorchMLPClassifier
+
+        estimators.append(
+            TorchMLPClassifier(
+                (16,), lr=0.01, max_iter=200, device="cpu", random_state=0
+            )
+        )
+    return estimators
+
+
+@pytest.mark.parametrize(
+    "estimator", _multilabel_estimators(), ids=lambda e: type(e).__name__
+)
+def test_multilabel_indicator_targets(estimator):
+    """Three labels, each the sign of one feature, kept away from zero: a
+    problem every label of which a logistic output can learn exactly."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1200, 6))
+    X = X[(np.abs(X[:, :3]) > 0.3).all(axis=1)][:400]
+    Y = (X[:, :3] > 0).astype(int)
+    X_train, X_test, Y_train, Y_test = train_test_split(X, Y, random_state=0)
+    model = make_pipeline(StandardScaler(), estimator)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X_train, Y_train)
+    predicted = model.predict(X_test)
+    assert predicted.shape == Y_test.shape
+    assert np.isin(predicted, [0, 1]).all()
+    proba = model.predict_proba(X_test)
+    assert proba.shape == Y_test.shape
+    assert ((proba > 0) & (proba < 1)).all()
+    subset_accuracy = model.score(X_test, Y_test)  # every label right
+    print(f"{type(estimator).__name__}: subset accuracy {subset_accuracy:.3f}")
+    assert subset_accuracy > 0.85

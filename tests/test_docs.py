@@ -4,8 +4,13 @@ Runs ``python -m sphinx -W --keep-going -b html docs <tmp>/html`` as CI and a
 developer would (see docs/getting_started.md), with the output in a temporary
 directory. Sphinx writes its generated sources (``docs/auto_examples``,
 ``docs/gen_modules``) next to the pages; both are ignored by git.
+
+The code blocks of the migration guide run, all of them in order, as one
+script; so do the blocks of other pages marked to run (a MyST comment line
+``% This block runs in tests/test_docs.py.`` just before the block).
 """
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -60,7 +65,9 @@ def test_docs_build_without_warnings(tmp_path):
         "training_features",
         "persistence",
         "deployment",
+        "migrating",
         "auto_examples/index",
+        "auto_examples/plot_text_tfidf",
         "auto_examples/plot_symmetry",
         "auto_examples/plot_family_trees",
         "auto_examples/plot_hidden_features",
@@ -99,3 +106,52 @@ def test_ci_runs_the_readme_test_command():
     """.ci/run runs the README's test command as written there."""
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert _readme_command("test-command") in script
+
+
+RUN_MARK = "% This block runs in tests/test_docs.py."
+
+
+def python_blocks(page, marked_only):
+    """The ```python blocks of ``page``, in order (only marked ones if asked)."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    blocks = []
+    for match in re.finditer(r"^```python\n(.*?)^```$", text, flags=re.S | re.M):
+        before = text[: match.start()].rstrip().splitlines()
+        if not marked_only or (before and before[-1].strip() == RUN_MARK):
+            blocks.append(match.group(1))
+    return blocks
+
+
+def imports(block, module):
+    return re.search(rf"^\s*(from|import) {module}\b", block, flags=re.M) is not None
+
+
+@pytest.mark.parametrize(
+    ("page", "marked_only"), [("migrating.md", False), ("training_features.md", True)]
+)
+def test_code_blocks_run(page, marked_only, tmp_path):
+    blocks = python_blocks(page, marked_only)
+    assert blocks, f"no code block to run in {page}"
+    if any(imports(b, "torch") for b in blocks) and not find("torch"):
+        pytest.skip(f"{page} needs torch")
+    # skorch is not a dependency: its blocks run where it is installed.
+    script = "\n\n".join(
+        b for b in blocks if find("skorch") or not imports(b, "skorch")
+    )
+    (tmp_path / "page.py").write_text(script, encoding="utf-8")
+    env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1"}
+    result = subprocess.run(
+        [sys.executable, "page.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    print(result.stdout)
+
+
+def find(module):
+    return importlib.util.find_spec(module) is not None
