@@ -23,6 +23,8 @@ from ._base import _FLOAT_DTYPES, BaseMLP, TargetSpec
 class MLPAutoencoderBase(BaseMLP):
     """Reconstruction targets, the code, decoding and the score."""
 
+    _SMALL_DATA_VALIDATION = "refit"
+
     _parameter_constraints = {
         **BaseMLP._parameter_constraints,
         "output_activation": [StrOptions({"identity", "logistic"})],

@@ -259,18 +259,60 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
         # Read while training (validation scores); rolled back if fit fails.
         self._target = target_attrs.get("_target", getattr(self, "_target", None))
         seed = seed_from(self.random_state)
-        n_features = X.shape[1]
-        plan, X, Y, sample_weight = self._plan(X, Y, sample_weight, seed, incremental)
+        mode = self._validation_mode(X.shape[0], incremental, continuing)
         gate.defer()  # Ctrl-C from here on ends training after 0 epochs
         if continuing:
+            plan, X, Y, sample_weight = self._plan(
+                X, Y, sample_weight, seed, mode, incremental
+            )
             engine, state, callbacks = self._continued_training(incremental, seed)
         else:
-            spec = self._network_spec(n_features, hidden, Y.shape[1], X.dtype, seed)
+            spec = self._network_spec(X.shape[1], hidden, Y.shape[1], X.dtype, seed)
+            if mode == "refit":
+                fitted = self._refit(
+                    spec, X, Y, sample_weight, seed, gate, target_attrs
+                )
+                self._set_fitted(*fitted, target_attrs, Y.shape[1])
+                return
+            plan, X, Y, sample_weight = self._plan(X, Y, sample_weight, seed, mode)
             engine = self._make_engine(spec, plan.batch_size)
             state, callbacks = TrainingState(), _copy_callbacks(self.callbacks)
         data = engine.prepare(X, Y, sample_weight)
         self._train(engine, data, plan, callbacks, state, gate, target_attrs)
         self._set_fitted(engine, state, callbacks, target_attrs, Y.shape[1])
+
+    def _refit(self, spec, X, Y, sample_weight, seed, gate, target_attrs):
+        """``early_stopping="auto"`` on small regression data: find the best
+        number of epochs on a held-out split, then train that many epochs on
+        all the data from the same initial weights.
+
+        Returns the engine, state and callbacks of the second run (of the
+        first, when Ctrl-C ended it).
+        """
+        plan, X_fit, Y_fit, sw_fit = self._plan(
+            X,
+            Y,
+            sample_weight,
+            seed,
+            "holdout",
+            fraction=self._REFIT_VALIDATION_FRACTION,
+        )
+        engine, state = self._make_engine(spec, plan.batch_size), TrainingState()
+        data = engine.prepare(X_fit, Y_fit, sw_fit)
+        self._train(engine, data, plan, [], state, gate, target_attrs)
+        if state.stop_reason == "interrupted":
+            return engine, state, []
+        best = int(np.argmax(state.validation_scores)) + 1
+        plan, X, Y, sample_weight = self._plan(X, Y, sample_weight, seed, "refit")
+        plan.max_epochs = best
+        engine, refitted = self._make_engine(spec, plan.batch_size), TrainingState()
+        callbacks = _copy_callbacks(self.callbacks)
+        data = engine.prepare(X, Y, sample_weight)
+        self._train(engine, data, plan, callbacks, refitted, gate, target_attrs)
+        refitted.validation_scores = state.validation_scores
+        refitted.validation_losses = state.validation_losses
+        refitted.best_validation_score = state.best_validation_score
+        return engine, refitted, callbacks
 
     def _validated(self, X, y, sample_weight, continuing):
         """``X``, ``y`` and ``sample_weight`` checked and converted."""
@@ -363,13 +405,30 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
     #: 5 this many times (each time followed by a new wait).
     _LR_REDUCTIONS = 2
 
-    def _early_stopping(self, n_samples, incremental):
-        """Whether this fit holds out a validation split."""
+    #: ``early_stopping="auto"`` on smaller data: ``"refit"`` (choose the
+    #: number of epochs on a held-out split, then train on all the data) or
+    #: ``"off"`` (the training loss decides). The task part says which.
+    _SMALL_DATA_VALIDATION = "off"
+    #: Share held out to choose the number of epochs in ``"refit"`` mode:
+    #: the final model trains on all the data, so a larger split costs
+    #: nothing and makes the choice less noisy.
+    _REFIT_VALIDATION_FRACTION = 0.2
+    #: ... and needs at least this many held-out samples to be tried at all.
+    _MIN_REFIT_VALIDATION_SAMPLES = 20
+
+    def _validation_mode(self, n_samples, incremental, continuing):
+        """``"off"``, ``"holdout"`` (early stopping on a held-out split) or
+        ``"refit"`` (see :meth:`_refit`)."""
         if incremental:
-            return False
+            return "off"  # partial_fit trains one epoch on what it is given
         if self.early_stopping == "auto":
-            return n_samples >= self._AUTO_EARLY_STOPPING_SAMPLES
-        return bool(self.early_stopping)
+            if n_samples >= self._AUTO_EARLY_STOPPING_SAMPLES:
+                return "holdout"
+            held_out = n_samples * self._REFIT_VALIDATION_FRACTION
+            if continuing or held_out < self._MIN_REFIT_VALIDATION_SAMPLES:
+                return "off"  # too few samples to judge epochs on: the loss decides
+            return self._SMALL_DATA_VALIDATION
+        return "holdout" if self.early_stopping else "off"
 
     def _batch_size(self, n_samples):
         if self.batch_size is None:
@@ -378,28 +437,31 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
             return min(self._AUTO_BATCH_SIZE, n_samples)
         return min(int(self.batch_size), n_samples)
 
-    def _plan(self, X, Y, sample_weight, seed, incremental):
+    def _plan(self, X, Y, sample_weight, seed, mode, incremental=False, fraction=None):
         """The :class:`~rumelhart._training.TrainingPlan`, and the training
-        part of the data (without the validation split)."""
+        part of the data (without the validation split of ``fraction``,
+        ``validation_fraction`` by default)."""
         validation = None
-        if self._early_stopping(X.shape[0], incremental):
+        if mode == "holdout" and not incremental:
+            fraction = self.validation_fraction if fraction is None else fraction
             X, Y, sample_weight, validation = self._split_validation(
-                X, Y, sample_weight, seed
+                X, Y, sample_weight, seed, fraction
             )
+        exhausted = "partial_fit" if incremental else "max_iter"
         plan = TrainingPlan(
             batch_size=self._batch_size(X.shape[0]),
             shuffle=self.shuffle,
             max_epochs=1 if incremental else self.max_iter,
             probe_X=X[:256],
             validation=validation,
-            exhausted="partial_fit" if incremental else "max_iter",
+            exhausted="refit" if mode == "refit" else exhausted,
         )
         return plan, X, Y, sample_weight
 
     def _default_callbacks(self, plan):
         """The convergence test (early stopping) and the printer."""
-        if plan.exhausted == "partial_fit":
-            defaults = []
+        if plan.exhausted in ("partial_fit", "refit"):
+            defaults = []  # one epoch, or the number of epochs validation chose
         else:
             defaults = [
                 EarlyStopping(
@@ -513,13 +575,13 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
             "matters: rescale them (e.g. divide by their maximum)."
         )
 
-    def _split_validation(self, X, Y, sample_weight, seed):
+    def _split_validation(self, X, Y, sample_weight, seed, fraction):
         stratify = self._stratify_labels(Y)
         arrays = [X, Y] + ([] if sample_weight is None else [sample_weight])
         try:
             parts = train_test_split(
                 *arrays,
-                test_size=self.validation_fraction,
+                test_size=fraction,
                 random_state=seed % (2**32),
                 stratify=stratify,
             )

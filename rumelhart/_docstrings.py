@@ -99,3 +99,28 @@ FITTED_ATTRIBUTES = """\
     n_steps_ : int
         Number of weight changes made.
 """
+
+#: How training stops, in every estimator (after ``max_iter``).
+STOPPING_PARAMETERS = """\
+    tol : float, default=1e-4
+        Minimum improvement of the loss (or of the validation score with
+        early stopping) that counts as progress.
+    n_iter_no_change : int, default=10
+        Training stops once this many epochs *and* 1,000 weight updates
+        have gone by without progress (on small data an epoch is a few
+        updates, too few to cross a plateau of the loss); before stopping,
+        the learning rate is divided by 5, twice, each time followed by a
+        new wait. ``stop_reason_`` says why training ended.
+    early_stopping : bool or "auto", default="auto"
+        ``True``: hold out ``validation_fraction`` of the data (stratified
+        for classifiers), stop when its score stops improving and restore
+        the weights (and optimizer state) of the best epoch. ``"auto"``:
+        so from 10,000 samples on; on less data, classifiers follow their
+        training loss, while regressors and autoencoders hold out 20 % to
+        choose the number of epochs, then train that many epochs on all the
+        data from the same initial weights (``stop_reason_="refit"``; the
+        squared error rewards fitting the noise of small data). ``False``:
+        the training loss decides.
+    validation_fraction : float, default=0.1
+        Share of the training data held out with early stopping.
+"""

@@ -32,6 +32,9 @@ from ._activations import ACTIVATIONS, DERIVATIVES, OUTPUT_ACTIVATIONS
 from ._losses import CANONICAL_OUTPUTS, check_output, summed_loss
 from ._optim import FlatArrays, Momentum
 
+#: ``init_range="auto"``: weights uniform in ``±AUTO_INIT_SCALE/sqrt(fan_in)``.
+AUTO_INIT_SCALE = 2.0
+
 #: Elements of the widest layer's activations per chunk of a large batch.
 _CHUNK_ELEMENTS = 2**18
 
@@ -73,8 +76,11 @@ class NumpyMLP:
     reduction : {"mean", "sum"}, default="mean"
         Whether a batch's error is the weighted mean or the sum of its
         samples' errors (the paper sums over a sweep).
-    init_range : float, default=0.3
-        Initial weights and biases are uniform in ``[-init_range, init_range]``.
+    init_range : float or "auto", default=0.3
+        Initial weights and biases are uniform in ``[-init_range,
+        init_range]``; ``"auto"``: in ``±AUTO_INIT_SCALE / sqrt(fan_in)``
+        for each layer, so that every unit's net input has about the same
+        spread whatever the number of inputs.
     dtype : numpy dtype, default=np.float64
         Floating point type of weights and computations.
     dead_zone : float, default=0.0
@@ -117,10 +123,16 @@ class NumpyMLP:
         params = FlatArrays.empty(
             shapes + [(n_out,) for _, n_out in shapes], self.dtype
         )
-        for W, shape in zip(params, shapes):
-            W[...] = rng.uniform(-init_range, init_range, size=shape)
-        for b, (_, n_out) in zip(params[len(shapes) :], shapes):
-            b[...] = rng.uniform(-init_range, init_range, size=n_out)
+        bounds = [
+            AUTO_INIT_SCALE / np.sqrt(max(n_in, 1))
+            if init_range == "auto"
+            else init_range
+            for n_in, _ in shapes
+        ]
+        for W, shape, bound in zip(params, shapes, bounds):
+            W[...] = rng.uniform(-bound, bound, size=shape)
+        for b, (_, n_out), bound in zip(params[len(shapes) :], shapes, bounds):
+            b[...] = rng.uniform(-bound, bound, size=n_out)
         self.coefs = list(params[: len(shapes)])
         self.intercepts = list(params[len(shapes) :])
         self.input_mask = None
@@ -128,6 +140,7 @@ class NumpyMLP:
             self.input_mask = np.asarray(input_mask, dtype=self.dtype)
             self.coefs[0] *= self.input_mask
         self.optimizer = Momentum(params, lr, momentum, weight_decay)
+        self._initial = {"lr": lr, "momentum": momentum}
         self._buffers = {}
         self._grad_sum = None
 
@@ -160,7 +173,10 @@ class NumpyMLP:
         return copy.deepcopy(self)
 
     def start_fit(self, n_samples, batch_size, max_epochs):
-        """Nothing to set up: the NumPy engine has no schedule of its own."""
+        """Start at the estimator's rate and momentum: what a schedule or the
+        convergence test set belongs to the fit that set it."""
+        self.optimizer.lr = self._initial["lr"]
+        self.optimizer.momentum = self._initial["momentum"]
 
     def end_fit(self):
         """Nothing to tear down."""
@@ -626,6 +642,9 @@ class NumpyMLP:
         # What engines pickled by older versions lack.
         self.__dict__.update({"dead_zone": 0.0, "input_mask": None})
         self.__dict__.update(state)
+        if "_initial" not in state:
+            optimizer = self.optimizer
+            self._initial = {"lr": optimizer.lr, "momentum": optimizer.momentum}
         # Copies (pickle, deepcopy) rebuild the optimizer's one buffer of
         # weights; point coefs and intercepts (the same list objects, which
         # an estimator may share) at its views again.

@@ -18,6 +18,10 @@ from ._validation import mean_and_scale, non_numeric_error
 class MLPRegressorBase(RegressorMixin, BaseMLP):
     """Target scaling and predictions of the regressors."""
 
+    # The squared error keeps rewarding a fit of the noise that accuracy
+    # ignores: on small data, let a held-out split choose the epochs.
+    _SMALL_DATA_VALIDATION = "refit"
+
     _parameter_constraints = {
         **BaseMLP._parameter_constraints,
         "scale_target": ["boolean"],

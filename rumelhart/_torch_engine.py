@@ -152,6 +152,9 @@ def _times_derivative(fn, a, delta):
     raise ValueError(f"no derivative for {fn!r}")  # pragma: no cover
 
 
+#: Elements of a densified chunk of sparse input at prediction.
+_SPARSE_CHUNK_ELEMENTS = 2**22
+
 #: Elements of the widest layer per chunk of a full batch of the built-in MLP.
 _CHUNK_ELEMENTS = 2**19
 
@@ -339,6 +342,7 @@ class TorchMLP:
             optimizer, self.module.parameters(), lr, momentum, weight_decay
         )
         self._initial = {"lr": lr, "momentum": momentum, "weight_decay": weight_decay}
+        self._start = (self.lr, self.momentum)  # momentum: Adam's first beta
         self.scheduler = None
         self.seed(seed)
 
@@ -412,10 +416,13 @@ class TorchMLP:
         return weights, optimizer
 
     def restore(self, snapshot):
-        """Return to the weights and optimizer state :meth:`snapshot` saved."""
+        """Return to the weights and optimizer state :meth:`snapshot` saved;
+        the rate and momentum stay those of the moment (a schedule's)."""
         weights, optimizer = snapshot
+        lr, momentum = self.lr, self.momentum
         self.module.load_state_dict(weights)
         self.optimizer.load_state_dict(copy.deepcopy(optimizer))
+        self.lr, self.momentum = lr, momentum
 
     def _tensor(self, a, private=False):
         """``a`` on the device; shares the caller's memory where it can,
@@ -457,10 +464,10 @@ class TorchMLP:
         return data
 
     def start_fit(self, n_samples, batch_size, max_epochs):
-        """Build the learning-rate schedule for a fit of ``max_epochs``."""
-        lr = self._initial["lr"]
-        for group in self.optimizer.param_groups:
-            group["lr"] = lr
+        """Start at the estimator's rate and momentum; build the learning-rate
+        schedule for a fit of ``max_epochs``."""
+        self.lr, self.momentum = self._start
+        lr = self.lr
         steps = max_epochs * -(-n_samples // batch_size)
         self.scheduler = _make_schedule(self.lr_schedule, self.optimizer, lr, steps)
 
@@ -770,6 +777,10 @@ class TorchMLP:
         """
         if chunk_size is None:
             chunk_size = 16384 if self.device.type == "cpu" else 65536
+            if sparse.issparse(X):  # densified chunk by chunk: keep each small
+                chunk_size = max(
+                    1, min(chunk_size, _SPARSE_CHUNK_ELEMENTS // X.shape[1])
+                )
         self.module.eval()
         private = self._layers() is None
         n = X.shape[0]
@@ -980,6 +991,8 @@ class TorchMLP:
             self.optimizer_name, self.module.parameters(), **self._initial
         )
         self.optimizer.load_state_dict(optimizer_state)
+        if "_start" not in state:  # pickled by 0.1
+            self._start = (self._initial["lr"], self.momentum)
         self.seed(0)
 
 

@@ -311,14 +311,9 @@ class EarlyStopping(Callback):
         ``max_iter``), put back the weights *and the optimizer's state* of
         the best epoch: a warm start continues from there.
     min_updates : int, default=0
-        Patience in weight updates while training is on its initial
-        plateau (a monitored loss still above ``plateau`` times its first
-        value; any time for ``"validation_score"``): also wait until this
-        many updates have gone by without improvement. On small data an
-        epoch is one or two updates, too few to cross a plateau.
-    plateau : float, default=0.9
-        A loss above this fraction of its first epoch's value is still on
-        the initial plateau.
+        Patience in weight updates: also wait until this many updates have
+        gone by without improvement. On small data an epoch is one or two
+        updates, too few to cross a plateau of the loss.
     lr_reductions : int, default=0
         When patience runs out, first multiply the learning rate by
         ``lr_factor`` and wait again, this many times; then stop.
@@ -347,7 +342,6 @@ class EarlyStopping(Callback):
         min_delta=0.0,
         restore_best=True,
         min_updates=0,
-        plateau=0.9,
         lr_reductions=0,
         lr_factor=0.2,
     ):
@@ -356,7 +350,6 @@ class EarlyStopping(Callback):
         self.min_delta = min_delta
         self.restore_best = restore_best
         self.min_updates = min_updates
-        self.plateau = plateau
         self.lr_reductions = lr_reductions
         self.lr_factor = lr_factor
 
@@ -373,7 +366,6 @@ class EarlyStopping(Callback):
         self._snapshot = None
         self._wait = 0
         self._waited_since = context.step  # the step of the last improvement
-        self._first = None
         self.reduced_epochs_ = []
 
     def on_epoch_end(self, context):
@@ -383,7 +375,6 @@ class EarlyStopping(Callback):
                 "early_stopping=True, which holds out the validation set."
             )
         value = context.logs[self.monitor]
-        self._first = value if self._first is None else self._first
         gain = self._sign * (value - self.best_)
         if gain > 0:
             self.best_, self.best_epoch_ = value, context.epoch
@@ -393,7 +384,8 @@ class EarlyStopping(Callback):
             self._wait, self._waited_since = 0, context.step
         else:
             self._wait += 1
-        if self._wait < self.patience or self._on_plateau(context):
+        waited = context.step - self._waited_since
+        if self._wait < self.patience or waited < self.min_updates:
             return False
         if len(self.reduced_epochs_) < self.lr_reductions:
             context.engine.lr = context.engine.lr * self.lr_factor
@@ -403,15 +395,6 @@ class EarlyStopping(Callback):
         self.stopped_epoch_ = context.epoch
         context.stop_reason = "converged"
         return True
-
-    def _on_plateau(self, context):
-        """Whether training may still be crossing its initial plateau and
-        too few updates went by to give up."""
-        if context.step - self._waited_since >= self.min_updates:
-            return False
-        if self._sign > 0:  # a score: no reference level
-            return True
-        return self.best_ > self.plateau * self._first
 
     def on_fit_end(self, context):
         if self._snapshot is not None and self.best_epoch_ < context.epoch:

@@ -14,6 +14,7 @@ from ._docstrings import (
     DEAD_ZONE_PARAMETER,
     FITTED_ATTRIBUTES,
     REPRESENTATION_PARAMETERS,
+    STOPPING_PARAMETERS,
 )
 from ._numpy_engine import NumpyMLP, chunk_rows
 from ._regressor import MLPRegressorBase
@@ -25,7 +26,7 @@ _RUMELHART_CONSTRAINTS = {
     "eps": [Interval(Real, 0, None, closed="neither")],
     "alpha": [Interval(Real, 0, 1, closed="left")],
     "weight_decay": [Interval(Real, 0, 1, closed="left")],
-    "init_range": [Interval(Real, 0, None, closed="left")],
+    "init_range": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
     "reduction": [StrOptions({"mean", "sum"})],
 }
 
@@ -39,37 +40,29 @@ _COMMON_PARAMETERS_DOC = (
     weight_decay : float, default=0.0
         Fraction by which every weight (biases included) shrinks after each
         change, as in the paper's family-trees experiment (0.002 there).
-    init_range : float, default=0.3
+    init_range : float or "auto", default="auto"
         Initial weights and biases are drawn uniformly from
-        ``[-init_range, init_range]``.
+        ``[-init_range, init_range]`` (the paper: 0.3); ``"auto"`` draws each
+        layer's from ``±2/sqrt(fan_in)``, so that every unit's net input has
+        the same spread whatever the number of its inputs (wide enough for
+        the logistic units to start in their curved part).
     reduction : {{"mean", "sum"}}, default="mean"
         How the errors of a batch's samples make the error whose gradient is
         followed. ``"mean"`` (weighted mean) keeps ``eps`` independent of the
         number of samples; ``"sum"`` is the paper's E, summed over cases, so
         its ε and α reproduce its experiments literally.
-    batch_size : int or None, default=None
+    batch_size : int, "auto" or None, default="auto"
         Samples per change of the weights. ``None`` accumulates the gradient
-        over the whole sweep, as the paper does.
+        over the whole sweep, as the paper does; ``"auto"`` is
+        ``min(200, n_samples)``.
     shuffle : bool, default=True
         Whether to visit the samples in a new random order every epoch
         (only matters for mini-batches).
     max_iter : int, default={max_iter}
         Maximum number of epochs (sweeps through the data).
-    tol : float, default=1e-4
-        Minimum improvement of the loss (or of the validation score with
-        ``early_stopping``) that counts as progress.
-    n_iter_no_change : int, default=30
-        Training stops after this many epochs without progress. Full-batch
-        descent with momentum oscillates, and its loss can stay above its
-        best for tens of sweeps before going lower: hence more than the 10
-        epochs that suit mini-batch optimizers.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data (stratified for
-        classifiers), stop when its score stops improving and restore the
-        weights of the best epoch.
-    validation_fraction : float, default=0.1
-        Share of the training data held out with ``early_stopping``.
-    random_state : int, RandomState instance or None, default=None
+"""
+    + STOPPING_PARAMETERS
+    + """    random_state : int, RandomState instance or None, default=None
         Seeds a local generator for the initial weights, shuffling and the
         validation split, anew in every ``fit``; the global generators are
         never used.
@@ -132,7 +125,7 @@ class _NumpyBackend:
 
     def _divergence_hints(self):
         hints = super()._divergence_hints()
-        if self.init_range > 10:
+        if self.init_range != "auto" and self.init_range > 10:
             hints.append(
                 f"init_range={self.init_range!r} starts from huge weights; the "
                 "paper uses 0.3."
@@ -205,14 +198,14 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         eps=0.5,
         alpha=0.9,
         weight_decay=0.0,
-        init_range=0.3,
+        init_range="auto",
         reduction="mean",
-        batch_size=None,
+        batch_size="auto",
         shuffle=True,
         max_iter=1000,
         tol=1e-4,
-        n_iter_no_change=30,
-        early_stopping=False,
+        n_iter_no_change=10,
+        early_stopping="auto",
         validation_fraction=0.1,
         random_state=None,
         verbose=0,
@@ -300,14 +293,14 @@ class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
         eps=0.05,
         alpha=0.9,
         weight_decay=0.0,
-        init_range=0.3,
+        init_range="auto",
         reduction="mean",
-        batch_size=None,
+        batch_size="auto",
         shuffle=True,
         max_iter=1000,
         tol=1e-4,
-        n_iter_no_change=30,
-        early_stopping=False,
+        n_iter_no_change=10,
+        early_stopping="auto",
         validation_fraction=0.1,
         random_state=None,
         verbose=0,
@@ -397,14 +390,14 @@ class RumelhartAutoencoder(_NumpyBackend, MLPAutoencoderBase):
         eps=0.05,
         alpha=0.9,
         weight_decay=0.0,
-        init_range=0.3,
+        init_range="auto",
         reduction="mean",
-        batch_size=None,
+        batch_size="auto",
         shuffle=True,
         max_iter=1000,
         tol=1e-4,
-        n_iter_no_change=30,
-        early_stopping=False,
+        n_iter_no_change=10,
+        early_stopping="auto",
         validation_fraction=0.1,
         random_state=None,
         verbose=0,

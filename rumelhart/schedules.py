@@ -1,9 +1,9 @@
 """Named schedules for :class:`~rumelhart.callbacks.ParamScheduler`.
 
 A schedule is a callable ``schedule(t) -> float`` of the epoch or step ``t``
-(from 1). These classes pickle and clone (a ``lambda`` does neither, so an
-estimator holding one cannot be saved), and show their settings in the
-estimator's repr::
+(from 1). These classes pickle (a ``lambda`` does not, so an estimator
+holding one cannot be saved) and show their settings in the estimator's
+repr::
 
     from rumelhart.callbacks import ParamScheduler
     from rumelhart.schedules import Piecewise

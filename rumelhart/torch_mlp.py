@@ -21,6 +21,7 @@ from ._docstrings import (
     DEAD_ZONE_PARAMETER,
     FITTED_ATTRIBUTES,
     REPRESENTATION_PARAMETERS,
+    STOPPING_PARAMETERS,
 )
 from ._regressor import MLPRegressorBase
 from ._resources import check_fit_memory
@@ -50,7 +51,8 @@ _TORCH_CONSTRAINTS = {
     "module_params": [dict, None],
 }
 
-_TRAINING_DOC = """
+_TRAINING_DOC = (
+    """
     activation : {"relu", "sigmoid", "logistic", "tanh", "identity", "gelu"}, \
 default="relu"
         Activation of the hidden layers of the built-in network.
@@ -67,24 +69,16 @@ default="relu"
         Learning-rate schedule over the batches of one ``fit`` (of one
         ``partial_fit`` call: to anneal across calls, use a
         :class:`~rumelhart.callbacks.ParamScheduler` over epochs).
-    batch_size : int or None, default=200
+    batch_size : int, "auto" or None, default="auto"
         Samples per optimizer step (capped at n_samples); ``None`` is full
-        batch.
+        batch; ``"auto"`` is ``min(200, n_samples)``.
     shuffle : bool, default=True
         Whether to shuffle the samples every epoch.
-    max_iter : int, default=200
+    max_iter : int, default=500
         Maximum number of epochs.
-    tol : float, default=1e-4
-        Minimum improvement of the loss (or validation score) that counts.
-    n_iter_no_change : int, default=10
-        Training stops after this many epochs without progress.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data (stratified for
-        classifiers), stop when its score stops improving and restore the
-        weights of the best epoch.
-    validation_fraction : float, default=0.1
-        Share of the training data held out with ``early_stopping``.
-    random_state : int, RandomState instance or None, default=None
+"""
+    + STOPPING_PARAMETERS
+    + """    random_state : int, RandomState instance or None, default=None
         Seeds the fit's own ``torch.Generator`` s, anew in every ``fit``:
         the built-in network's initial weights and the shuffling never
         touch torch's global generator, so fits in threads are
@@ -102,6 +96,7 @@ default="relu"
         Floating point type of weights and computations; ``None`` follows
         the input (float32 stays float32, everything else is float64).
 """
+)
 
 _MODULE_DOC = """
     module : torch.nn.Module, class or callable, default=None
@@ -383,12 +378,12 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
         momentum=0.9,
         weight_decay=0.0,
         lr_schedule="constant",
-        batch_size=200,
+        batch_size="auto",
         shuffle=True,
-        max_iter=200,
+        max_iter=500,
         tol=1e-4,
         n_iter_no_change=10,
-        early_stopping=False,
+        early_stopping="auto",
         validation_fraction=0.1,
         random_state=None,
         verbose=0,
@@ -486,12 +481,12 @@ class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
         momentum=0.9,
         weight_decay=0.0,
         lr_schedule="constant",
-        batch_size=200,
+        batch_size="auto",
         shuffle=True,
-        max_iter=200,
+        max_iter=500,
         tol=1e-4,
         n_iter_no_change=10,
-        early_stopping=False,
+        early_stopping="auto",
         validation_fraction=0.1,
         random_state=None,
         verbose=0,
@@ -592,12 +587,12 @@ class TorchAutoencoder(_TorchBackend, MLPAutoencoderBase):
         momentum=0.9,
         weight_decay=0.0,
         lr_schedule="constant",
-        batch_size=200,
+        batch_size="auto",
         shuffle=True,
-        max_iter=200,
+        max_iter=500,
         tol=1e-4,
         n_iter_no_change=10,
-        early_stopping=False,
+        early_stopping="auto",
         validation_fraction=0.1,
         random_state=None,
         verbose=0,
