@@ -106,11 +106,13 @@ STOPPING_PARAMETERS = """\
         Minimum improvement of the loss (or of the validation score with
         early stopping) that counts as progress.
     n_iter_no_change : int, default=10
-        Training stops once this many epochs *and* 1,000 weight updates
-        have gone by without progress (on small data an epoch is a few
-        updates, too few to cross a plateau of the loss); before stopping,
-        the learning rate is divided by 5, twice, each time followed by a
-        new wait. ``stop_reason_`` says why training ended.
+        Once this many epochs *and* 1,000 weight updates (or 10 times this
+        many epochs) have gone by without progress (on small data an epoch
+        is a few updates, too few to cross a plateau of the loss), the
+        learning rate is divided by 5;
+        after two such reductions, each followed by ``n_iter_no_change``
+        epochs of patience, training stops. ``stop_reason_`` says why
+        training ended.
     early_stopping : bool or "auto", default="auto"
         ``True``: hold out ``validation_fraction`` of the data (stratified
         for classifiers), stop when its score stops improving and restore

@@ -311,9 +311,11 @@ class EarlyStopping(Callback):
         ``max_iter``), put back the weights *and the optimizer's state* of
         the best epoch: a warm start continues from there.
     min_updates : int, default=0
-        Patience in weight updates: also wait until this many updates have
-        gone by without improvement. On small data an epoch is one or two
-        updates, too few to cross a plateau of the loss.
+        Patience in weight updates before the first reduction of the
+        learning rate (or the stop): also wait until this many updates have
+        gone by without improvement, or ``10 * patience`` epochs. On small
+        data an epoch is one or two updates, too few to cross a plateau of
+        the loss.
     lr_reductions : int, default=0
         When patience runs out, first multiply the learning rate by
         ``lr_factor`` and wait again, this many times; then stop.
@@ -384,8 +386,11 @@ class EarlyStopping(Callback):
             self._wait, self._waited_since = 0, context.step
         else:
             self._wait += 1
+        # The wait in updates is for crossing plateaus before the first
+        # reduction; after it, patience alone decides.
         waited = context.step - self._waited_since
-        if self._wait < self.patience or waited < self.min_updates:
+        crossing = waited < self.min_updates and self._wait < 10 * self.patience
+        if self._wait < self.patience or (crossing and not self.reduced_epochs_):
             return False
         if len(self.reduced_epochs_) < self.lr_reductions:
             context.engine.lr = context.engine.lr * self.lr_factor
