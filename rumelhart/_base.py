@@ -16,6 +16,7 @@ backend or task it serves:
 
 import copy
 from abc import ABCMeta, abstractmethod
+from contextlib import nullcontext
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -226,7 +227,7 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
         # and undo what validate_data writes if anything below raises.
         saved_state = self.__dict__.copy()
         gate = InterruptGate()
-        with gate.installed():
+        with gate.installed(), self._process_state():
             try:
                 self._fit_transactional(X, y, sample_weight, incremental, classes, gate)
             except BaseException:
@@ -239,6 +240,11 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
                 TrainingInterruptedWarning,
             )
         return self
+
+    def _process_state(self):
+        """A context that puts back the process-wide state a fit may switch
+        (hook: the torch estimators restore torch's grad mode)."""
+        return nullcontext()
 
     def _continuing(self, incremental):
         return (incremental or self.warm_start) and hasattr(self, "_engine")

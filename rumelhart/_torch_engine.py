@@ -735,6 +735,11 @@ class TorchMLP:
 
     def run_epoch(self, data, batch_size, shuffle=True, on_batch=None):
         """Train for one epoch; the mean (weighted) loss of its batches."""
+        # Gradients on even when fit is called inside a torch.no_grad() block.
+        with torch.enable_grad():
+            return self._run_epoch(data, batch_size, shuffle, on_batch)
+
+    def _run_epoch(self, data, batch_size, shuffle, on_batch):
         X, Y, w = data
         n = X.shape[0]
         self.module.train()

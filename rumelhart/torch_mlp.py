@@ -6,6 +6,7 @@ its estimators is first used.
 
 import copy
 import inspect
+from contextlib import contextmanager
 from dataclasses import replace
 from numbers import Real
 
@@ -167,6 +168,17 @@ class _TorchBackend:
             learning_rate_name=self._learning_rate_param,
             hidden_activation=self.activation,
         )
+
+    @contextmanager
+    def _process_state(self):
+        # Ctrl-C can land inside torch.no_grad().__enter__, after it turned
+        # gradients off but before its block began, so its __exit__ never
+        # runs: without this the user's next fit could not backpropagate.
+        enabled = torch.is_grad_enabled()
+        try:
+            yield
+        finally:
+            torch.set_grad_enabled(enabled)
 
     def _device(self):
         """The ``torch.device`` of the ``device`` parameter, checked."""

@@ -32,7 +32,13 @@ from sklearn.utils._param_validation import InvalidParameterError
 from rumelhart.callbacks import Callback, ParamScheduler
 from rumelhart.exceptions import DivergenceError, TrainingInterruptedWarning
 
-from .conftest import CLASSIFIERS, ESTIMATORS, REGRESSORS
+from .conftest import (
+    CLASSIFIERS,
+    ESTIMATORS,
+    REGRESSORS,
+    TORCH_CLASSIFIERS,
+    TORCH_REGRESSORS,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -1179,6 +1185,50 @@ def test_fit_leaves_global_random_states_untouched(cls, config):
 
 
 # -- 4. interruption --------------------------------------------------------------
+class InterruptWithGradientsOff(Callback):
+    """Ctrl-C landing inside ``torch.no_grad().__enter__``: gradients are off
+    and the block that would turn them back on never starts."""
+
+    def on_epoch_begin(self, context):
+        if context.epoch == 2:
+            import torch
+
+            torch.set_grad_enabled(False)
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("cls", TORCH_CLASSIFIERS + TORCH_REGRESSORS)
+def test_interrupt_leaves_torch_grad_mode_as_it_was(cls):
+    torch = pytest.importorskip("torch")
+    X, y = dataset(cls, n_samples=40)
+    est = make(cls, max_iter=5, callbacks=[InterruptWithGradientsOff()])
+    with pytest.warns(TrainingInterruptedWarning):
+        est.fit(X, y)
+    assert torch.is_grad_enabled()
+    est.set_params(callbacks=None).fit(X, y)  # the next fit still backpropagates
+    assert est.n_iter_ == 5
+
+
+def _tanh_module(n_in, n_out):
+    import torch
+
+    return torch.nn.Sequential(
+        torch.nn.Linear(n_in, 5), torch.nn.Tanh(), torch.nn.Linear(5, n_out)
+    )
+
+
+@pytest.mark.parametrize("module", [None, _tanh_module], ids=["built-in", "custom"])
+@pytest.mark.parametrize("cls", TORCH_CLASSIFIERS + TORCH_REGRESSORS)
+def test_fit_inside_no_grad_block_trains(cls, module):
+    torch = pytest.importorskip("torch")
+    X, y = dataset(cls, n_samples=40)
+    with torch.no_grad():
+        est = make(cls, max_iter=3, module=module).fit(X, y)
+        assert not torch.is_grad_enabled()
+    assert est.n_iter_ == 3 and np.all(np.isfinite(est.loss_curve_))
+    assert est.loss_curve_[-1] < est.loss_curve_[0]
+
+
 class InterruptAt(Callback):
     """Raise KeyboardInterrupt in epoch ``epoch``: at its beginning, or after
     its batch number ``batch``; the weights at that moment go to ``seen``."""
