@@ -280,7 +280,9 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
                 )
                 self._set_fitted(*fitted, target_attrs, Y.shape[1])
                 return
-            plan, X, Y, sample_weight = self._plan(X, Y, sample_weight, seed, mode)
+            plan, X, Y, sample_weight = self._plan(
+                X, Y, sample_weight, seed, mode, incremental
+            )
             engine = self._make_engine(spec, plan.batch_size)
             state, callbacks = TrainingState(), _copy_callbacks(self.callbacks)
         data = engine.prepare(X, Y, sample_weight)

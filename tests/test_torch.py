@@ -46,7 +46,12 @@ def test_same_trajectory_as_rumelhart_classifier(n_classes):
     )
     params = dict(max_iter=50, tol=0, batch_size=None, random_state=7)
     numpy_clf = RumelhartClassifier(
-        hidden_layer_sizes=(6,), loss="squared_error", eps=0.3, alpha=0.9, **params
+        hidden_layer_sizes=(6,),
+        loss="squared_error",
+        eps=0.3,
+        alpha=0.9,
+        init_range=0.3,  # NumpyMLP's default: the torch module starts there too
+        **params,
     ).fit(X, y)
     n_out = 1 if n_classes == 2 else n_classes
     initial = NumpyMLP(

@@ -49,7 +49,8 @@ def test_early_stopping_restores_the_best_epoch(cls):
         random_state=1,
     )
     if cls.__name__.startswith("Rumelhart"):
-        est.set_params(eps=2.0, hidden_layer_sizes=(200,))
+        eps = 2.0 if hasattr(cls, "predict_proba") else 0.2
+        est.set_params(eps=eps, hidden_layer_sizes=(200,))
     else:
         est.set_params(lr=0.05, hidden_layer_sizes=(200,))
     est.fit(X, y)
@@ -146,6 +147,8 @@ def test_recorders_match_a_hand_computation():
         loss="squared_error",
         eps=0.5,
         alpha=0.0,
+        init_range=0.3,  # NumpyMLP's default: the draw below is the same
+        batch_size=None,
         max_iter=1,
         random_state=3,
         callbacks=recorders,
@@ -214,7 +217,13 @@ def test_recorders_agree_across_backends():
 
     common = dict(loss="squared_error", max_iter=6, tol=0, random_state=0)
     numpy_clf = RumelhartClassifier(
-        hidden_layer_sizes=(3,), eps=0.5, alpha=0.9, callbacks=recorders(), **common
+        hidden_layer_sizes=(3,),
+        eps=0.5,
+        alpha=0.9,
+        init_range=0.3,
+        batch_size=None,
+        callbacks=recorders(),
+        **common,
     ).fit(X, y)
     torch_clf = TorchMLPClassifier(
         module=module,
