@@ -6,7 +6,7 @@ estimators on PyTorch, imported only when first used so that
 ``import rumelhart`` never imports torch.
 """
 
-from . import callbacks, datasets, schedules
+from . import callbacks, datasets, paper, schedules
 from ._version import __version__ as __version__
 from .lr_finder import find_learning_rate
 from .rumelhart_mlp import RumelhartAutoencoder, RumelhartClassifier, RumelhartRegressor
@@ -21,6 +21,7 @@ __all__ = [
     "callbacks",
     "datasets",
     "find_learning_rate",
+    "paper",
     "schedules",
 ]
 

@@ -19,25 +19,22 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from rumelhart import RumelhartClassifier
+from rumelhart import RumelhartClassifier, RumelhartRegressor
 from rumelhart._numpy_engine import NumpyMLP
 from rumelhart.datasets import make_symmetry, make_xor
+from rumelhart.paper import PAPER_SETTINGS, paper_recipe
 
 # -- XOR ----------------------------------------------------------------------
 # The paper's summed error, one change per sweep, ε = 0.5 and α = 0.9, 2,000
 # sweeps with no early stop. These settings solved 20 of 20 seeds (0-19)
 # when the test was written; with α = 0 (no momentum) 0 of 20 got there in
 # 2,000 sweeps.
-XOR_PARAMS = dict(
-    hidden_layer_sizes=(2,),
-    loss="squared_error",
-    reduction="sum",
-    eps=0.5,
-    alpha=0.9,
-    max_iter=2000,
-    tol=0.0,
-    n_iter_no_change=2000,
-)
+XOR_RECIPE = dict(eps=0.5, alpha=0.9, sweeps=2000)
+
+
+def _xor_network(seed):
+    net = RumelhartClassifier(hidden_layer_sizes=(2,), random_state=seed)
+    return paper_recipe(net, **XOR_RECIPE)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -45,10 +42,10 @@ def test_xor_is_learned_by_a_2_2_1_network():
     X, y = make_xor()
     solved = []
     for seed in range(10):
-        clf = RumelhartClassifier(random_state=seed, **XOR_PARAMS).fit(X, y)
+        clf = _xor_network(seed).fit(X, y)
         assert clf.coefs_[0].shape == (2, 2)
         assert clf.coefs_[1].shape == (2, 1)
-        assert clf.n_iter_ == XOR_PARAMS["max_iter"]  # ran the whole budget
+        assert clf.n_iter_ == XOR_RECIPE["sweeps"]  # ran the whole budget
         outputs = clf._engine.predict(X)[:, 0]
         if np.all((outputs > 0.5) == (y == 1)):
             solved.append(seed)
@@ -191,17 +188,11 @@ def test_estimator_reaches_the_same_symmetry_solution(symmetry_runs):
     """RumelhartClassifier with the paper's settings trains the same network."""
     run = min(_solved(symmetry_runs), key=lambda r: r.sweeps)
     X, y = make_symmetry(6)
-    clf = RumelhartClassifier(
-        hidden_layer_sizes=(2,),
-        loss="squared_error",
-        eps=0.1,
-        alpha=0.9,
-        init_range=0.3,
-        reduction="sum",
-        max_iter=run.sweeps,
-        tol=0.0,
-        n_iter_no_change=run.sweeps,
-        random_state=run.seed,
+    clf = paper_recipe(
+        RumelhartClassifier(hidden_layer_sizes=(2,), random_state=run.seed),
+        eps=SYMMETRY_SETTINGS["lr"],
+        alpha=SYMMETRY_SETTINGS["momentum"],
+        sweeps=run.sweeps,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -217,3 +208,62 @@ def test_estimator_reaches_the_same_symmetry_solution(symmetry_runs):
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(X, y)
     assert clf.score(X, y) < 1.0
+
+
+# -- the paper's recipe as a preset -------------------------------------------
+@pytest.mark.parametrize("cls", [RumelhartClassifier, RumelhartRegressor])
+def test_paper_recipe_pins_every_setting_the_recipe_depends_on(cls):
+    """Whatever the estimator was set to, the recipe's parameters win, and
+    the others (the network, the seed) are left alone."""
+    off_recipe = dict(
+        reduction="mean",
+        batch_size=7,
+        shuffle=True,
+        init_range="auto",
+        weight_decay=0.01,
+        early_stopping=True,
+        tol=0.5,
+        n_iter_no_change=2,
+        max_iter=3,
+    )
+    est = cls(hidden_layer_sizes=(4, 3), random_state=5, **off_recipe)
+    assert paper_recipe(est, eps=0.25, alpha=0.8, sweeps=40) is est
+    params = est.get_params()
+    for name, value in PAPER_SETTINGS.items():
+        assert params[name] == value, name
+    assert (params["eps"], params["alpha"], params["max_iter"]) == (0.25, 0.8, 40)
+    assert params["n_iter_no_change"] == 40
+    assert (params["hidden_layer_sizes"], params["random_state"]) == ((4, 3), 5)
+    if cls is RumelhartClassifier:
+        assert params["loss"] == "squared_error"
+
+
+def test_paper_recipe_trains_as_the_literal_settings_do():
+    """The preset's fit runs every sweep and matches the paper's recipe
+    written out by hand on the NumPy engine (summed error, full sweeps,
+    ±0.3), step for step."""
+    X, y = make_xor()
+    clf = _xor_network(seed=3)
+    clf.set_params(max_iter=300, n_iter_no_change=300).fit(X, y)
+    engine = NumpyMLP(
+        (2, 2, 1),
+        output_activation="logistic",
+        loss="squared_error",
+        lr=0.5,
+        momentum=0.9,
+        init_range=0.3,
+        reduction="sum",
+        seed=3,
+    )
+    data = engine.prepare(X, y.reshape(-1, 1).astype(float))
+    losses = [engine.run_epoch(data, batch_size=len(X)) for _ in range(300)]
+    assert clf.n_iter_ == 300
+    np.testing.assert_allclose(clf.loss_curve_, losses, rtol=1e-12)
+    for fitted, expected in zip(clf.coefs_, engine.coefs):
+        np.testing.assert_allclose(fitted, expected, rtol=1e-12)
+
+
+def test_paper_recipe_is_for_the_numpy_estimators():
+    torch_mlp = pytest.importorskip("rumelhart.torch_mlp")
+    with pytest.raises(TypeError, match=r"NumPy estimators.*TorchMLPClassifier"):
+        paper_recipe(torch_mlp.TorchMLPClassifier(), eps=0.5, alpha=0.9, sweeps=10)
