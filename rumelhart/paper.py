@@ -9,6 +9,8 @@ the version it runs on.
 
 from sklearn.base import is_classifier
 
+__all__ = ["PAPER_SETTINGS", "paper_recipe"]
+
 #: What every experiment of the paper shares, as estimator parameters.
 PAPER_SETTINGS = {
     "reduction": "sum",  # E of eq. 2: the error summed over the cases

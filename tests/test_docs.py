@@ -10,6 +10,7 @@ script; so do the blocks of other pages marked to run (a MyST comment line
 ``% This block runs in tests/test_docs.py.`` just before the block).
 """
 
+import importlib
 import importlib.util
 import os
 import re
@@ -155,3 +156,25 @@ def test_code_blocks_run(page, marked_only, tmp_path):
 
 def find(module):
     return importlib.util.find_spec(module) is not None
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "rumelhart",
+        "rumelhart.callbacks",
+        "rumelhart.datasets",
+        "rumelhart.exceptions",
+        "rumelhart.paper",
+        "rumelhart.plotting",
+        "rumelhart.schedules",
+    ],
+)
+def test_every_public_name_is_in_the_api_reference(module):
+    api = (DOCS / "api.rst").read_text()
+    listed = set(re.findall(r"^   ([\w.]+)$", api, flags=re.MULTILINE))
+    listed |= set(re.findall(r"``(\w+)``", api))  # constants, described in text
+    names = importlib.import_module(module).__all__
+    modules = {"callbacks", "datasets", "paper", "schedules"}  # have sections
+    missing = [n for n in names if n not in listed and n not in modules]
+    assert not missing, f"{module}: not in docs/api.rst: {missing}"
