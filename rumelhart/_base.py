@@ -147,9 +147,10 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
         """The :class:`BackendSpec` of the current parameters."""
 
     @abstractmethod
-    def _make_engine(self, spec, batch_size):
-        """A new engine for the :class:`~rumelhart._engine.NetworkSpec` ``spec``,
-        after checking that a fit with batches of ``batch_size`` fits in memory."""
+    def _make_engine(self, spec, batch_size, n_samples):
+        """A new engine for the :class:`~rumelhart._engine.NetworkSpec` ``spec``
+        to train on ``n_samples`` rows, after checking that a fit with batches
+        of ``batch_size`` fits in memory."""
 
     def _engine_attributes(self, engine):
         """Fitted attributes read off a trained engine (dict)."""
@@ -283,7 +284,7 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
             plan, X, Y, sample_weight = self._plan(
                 X, Y, sample_weight, seed, mode, incremental
             )
-            engine = self._make_engine(spec, plan.batch_size)
+            engine = self._make_engine(spec, plan.batch_size, X.shape[0])
             state, callbacks = TrainingState(), _copy_callbacks(self.callbacks)
         data = engine.prepare(X, Y, sample_weight)
         self._train(engine, data, plan, callbacks, state, gate, target_attrs)
@@ -305,7 +306,8 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
             "holdout",
             fraction=self._REFIT_VALIDATION_FRACTION,
         )
-        engine, state = self._make_engine(spec, plan.batch_size), TrainingState()
+        engine = self._make_engine(spec, plan.batch_size, X_fit.shape[0])
+        state = TrainingState()
         data = engine.prepare(X_fit, Y_fit, sw_fit)
         self._train(engine, data, plan, [], state, gate, target_attrs)
         if state.stop_reason == "interrupted":
@@ -313,7 +315,8 @@ class BaseMLP(VersionedStateMixin, TransformerMixin, BaseEstimator, metaclass=AB
         best = int(np.argmax(state.validation_scores)) + 1
         plan, X, Y, sample_weight = self._plan(X, Y, sample_weight, seed, "refit")
         plan.max_epochs = best
-        engine, refitted = self._make_engine(spec, plan.batch_size), TrainingState()
+        engine = self._make_engine(spec, plan.batch_size, X.shape[0])
+        refitted = TrainingState()
         callbacks = _copy_callbacks(self.callbacks)
         data = engine.prepare(X, Y, sample_weight)
         self._train(engine, data, plan, callbacks, refitted, gate, target_attrs)

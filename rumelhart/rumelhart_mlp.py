@@ -25,7 +25,7 @@ from .exceptions import MomentumWarning
 _RUMELHART_CONSTRAINTS = {
     "eps": [Interval(Real, 0, None, closed="neither")],
     "alpha": [Interval(Real, 0, 1, closed="left")],
-    "weight_decay": [Interval(Real, 0, 1, closed="left")],
+    "weight_decay": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
     "init_range": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
     "reduction": [StrOptions({"mean", "sum"})],
 }
@@ -37,9 +37,12 @@ _COMMON_PARAMETERS_DOC = (
     alpha : float, default=0.9
         Momentum α of eq. 9: the fraction of the previous change of each
         weight added to the current one. ``0 <= alpha < 1``.
-    weight_decay : float, default=0.0
+    weight_decay : float or "auto", default={weight_decay}
         Fraction by which every weight (biases included) shrinks after each
         change, as in the paper's family-trees experiment (0.002 there).
+        ``"auto"`` is ``min(1e-3, 10 / n_samples)``: an L2 penalty that
+        fades as the data grow, enough to keep the logistic units of a
+        classifier from overfitting small data sets.
     init_range : float or "auto", default="auto"
         Initial weights and biases are drawn uniformly from
         ``[-init_range, init_range]`` (the paper: 0.3); ``"auto"`` draws each
@@ -99,7 +102,23 @@ class _NumpyBackend:
             reduction=self.reduction,
         )
 
-    def _make_engine(self, spec, batch_size):
+    #: ``weight_decay="auto"``: ``min(_MAX_AUTO_DECAY, _AUTO_DECAY_SAMPLES /
+    #: n_samples)``. Shrinking every weight by d per change is a gradient
+    #: step on an L2 penalty of d / (2 eps) on the mean error: falling as
+    #: 1 / n, it is a fixed prior on the summed error, which matters less
+    #: as the data grow (on the quality benchmark's 160,000 rows it changes
+    #: nothing; on its small sets it keeps the logistic units from
+    #: overfitting), and the cap keeps small data from shrinking the
+    #: weights by more than 0.1 % a change.
+    _AUTO_DECAY_SAMPLES = 10.0
+    _MAX_AUTO_DECAY = 1e-3
+
+    def _weight_decay(self, n_samples):
+        if isinstance(self.weight_decay, str):  # "auto"
+            return min(self._MAX_AUTO_DECAY, self._AUTO_DECAY_SAMPLES / n_samples)
+        return self.weight_decay
+
+    def _make_engine(self, spec, batch_size, n_samples):
         rows = min(batch_size, chunk_rows(spec.layer_sizes))
         itemsize = np.dtype(spec.dtype).itemsize
         memory = available_host_memory()
@@ -108,7 +127,7 @@ class _NumpyBackend:
             spec,
             lr=self.eps,
             momentum=self.alpha,
-            weight_decay=self.weight_decay,
+            weight_decay=self._weight_decay(n_samples),
             init_range=self.init_range,
         )
 
@@ -158,7 +177,7 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         ``"balanced"`` weighs classes inversely to their frequency.
 """
         + DEAD_ZONE_PARAMETER
-        + _COMMON_PARAMETERS_DOC.format(eps=0.5, max_iter=1000)
+        + _COMMON_PARAMETERS_DOC.format(eps=0.5, max_iter=1000, weight_decay='"auto"')
         + """
     Attributes
     ----------
@@ -197,7 +216,7 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         dead_zone=0.0,
         eps=0.5,
         alpha=0.9,
-        weight_decay=0.0,
+        weight_decay="auto",
         init_range="auto",
         reduction="mean",
         batch_size="auto",
@@ -257,7 +276,7 @@ class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
         back, so that the default ``eps`` suits targets of any scale.
         ``loss_curve_`` is then measured on the standardised targets.
 """
-        + _COMMON_PARAMETERS_DOC.format(eps=0.05, max_iter=1000)
+        + _COMMON_PARAMETERS_DOC.format(eps=0.05, max_iter=1000, weight_decay=0.0)
         + """
     Attributes
     ----------
@@ -350,9 +369,9 @@ class RumelhartAutoencoder(_NumpyBackend, MLPAutoencoderBase):
         Units of each hidden layer, e.g. ``(3,)`` for the paper's 8-3-8
         encoder or ``(64, 8, 64)`` for a deeper one.
 """
-        + _COMMON_PARAMETERS_DOC.format(eps=0.05, max_iter=1000).replace(
-            REPRESENTATION_PARAMETERS, AUTOENCODER_REPRESENTATION
-        )
+        + _COMMON_PARAMETERS_DOC.format(
+            eps=0.05, max_iter=1000, weight_decay=0.0
+        ).replace(REPRESENTATION_PARAMETERS, AUTOENCODER_REPRESENTATION)
         + """
     Attributes
     ----------

@@ -192,7 +192,7 @@ class _TorchBackend:
                 ) from exc
         return resolve_device(self.device)
 
-    def _make_engine(self, spec, batch_size):
+    def _make_engine(self, spec, batch_size, n_samples):
         device = self._device()
         dtype = spec.dtype if self.dtype is None else np.dtype(self.dtype)
         if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):

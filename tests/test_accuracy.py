@@ -71,6 +71,7 @@ def test_no_hidden_layer_is_logistic_regression():
         max_iter=20000,
         tol=1e-12,
         n_iter_no_change=100,
+        weight_decay=0.0,  # the unpenalised optimum, as C=inf below
         random_state=0,
     ).fit(X, y)
     oracle = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10000).fit(X, y)

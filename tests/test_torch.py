@@ -51,6 +51,7 @@ def test_same_trajectory_as_rumelhart_classifier(n_classes):
         eps=0.3,
         alpha=0.9,
         init_range=0.3,  # NumpyMLP's default: the torch module starts there too
+        weight_decay=0.0,  # as torch's SGD below
         **params,
     ).fit(X, y)
     n_out = 1 if n_classes == 2 else n_classes

@@ -148,6 +148,7 @@ def test_recorders_match_a_hand_computation():
         eps=0.5,
         alpha=0.0,
         init_range=0.3,  # NumpyMLP's default: the draw below is the same
+        weight_decay=0.0,
         batch_size=None,
         max_iter=1,
         random_state=3,
@@ -221,6 +222,7 @@ def test_recorders_agree_across_backends():
         eps=0.5,
         alpha=0.9,
         init_range=0.3,
+        weight_decay=0.0,
         batch_size=None,
         callbacks=recorders(),
         **common,
