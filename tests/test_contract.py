@@ -8,23 +8,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.datasets import make_blobs, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
-from .conftest import CLASSIFIERS, ESTIMATORS, REGRESSORS
-
-
-def fast(cls, **params):
-    """An estimator set up to train quickly on small problems."""
-    if cls.__name__.startswith("Torch"):
-        defaults = dict(lr=0.01, max_iter=100, device="cpu", random_state=0)
-    else:
-        defaults = dict(max_iter=300, random_state=0)
-    defaults.update(params)
-    return cls(hidden_layer_sizes=(16,), **defaults)
-
-
-@pytest.fixture
-def blobs():
-    X, y = make_blobs(n_samples=120, centers=3, n_features=4, random_state=0)
-    return X, y
+from .conftest import CLASSIFIERS, ESTIMATORS, REGRESSORS, fast
 
 
 @pytest.mark.parametrize("cls", CLASSIFIERS)

@@ -33,101 +33,27 @@ from rumelhart.callbacks import Callback, ParamScheduler
 from rumelhart.exceptions import DivergenceError, TrainingInterruptedWarning
 
 from .conftest import (
-    CLASSIFIERS,
     ESTIMATORS,
+    N_FEATURES,
+    N_SAMPLES,
     REGRESSORS,
     TORCH_CLASSIFIERS,
     TORCH_REGRESSORS,
+    check_finite_result,
+    dataset,
+    engine_weights,
+    fitted,
+    fitted_state,
+    is_classifier,
+    is_torch,
+    lr_name,
+    make,
+    outcome,
+    outputs_of,
+    state_of,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-
-N_SAMPLES, N_FEATURES = 30, 3
-
-
-def is_torch(cls):
-    return cls.__name__.startswith("Torch")
-
-
-def is_classifier(cls):
-    return cls in CLASSIFIERS
-
-
-def lr_name(cls):
-    return "lr" if is_torch(cls) else "eps"
-
-
-def make(cls, **params):
-    """A small, fast estimator (torch on the CPU)."""
-    defaults = dict(hidden_layer_sizes=(5,), max_iter=8, random_state=0)
-    if is_torch(cls):
-        defaults.update(device="cpu", lr=0.01)
-    defaults.update(params)
-    return cls(**defaults)
-
-
-def dataset(cls, n_samples=N_SAMPLES):
-    X, labels = make_blobs(
-        n_samples=n_samples, centers=2, n_features=N_FEATURES, random_state=0
-    )
-    y = labels if is_classifier(cls) else X @ np.array([1.0, -2.0, 0.5])
-    return X, y
-
-
-def outcome(call, *errors):
-    """``(result, None)``, or ``(None, exception)`` for one of ``errors``."""
-    try:
-        return call(), None
-    except errors as exc:
-        return None, exc
-
-
-_FITTED = {}
-
-
-def fitted(cls):
-    """A fitted estimator of ``cls`` (a fresh copy of one fitted once)."""
-    if cls not in _FITTED:
-        _FITTED[cls] = make(cls).fit(*dataset(cls))
-    return copy.deepcopy(_FITTED[cls])
-
-
-# -- state snapshots ------------------------------------------------------------
-def _freeze(value):
-    """``value`` as plain data to compare; other objects by identity."""
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, dict):
-        return {key: _freeze(v) for key, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_freeze(v) for v in value]
-    if value is None or isinstance(value, bool | int | float | str | np.generic):
-        return value
-    return ("object", id(value))
-
-
-def engine_weights(engine):
-    """The weights of an engine (or of a callback's engine view), as arrays."""
-    coefs, intercepts = engine.weights()
-    return [np.array(p, copy=True) for p in coefs + intercepts]
-
-
-def state_of(est):
-    """Everything a call could change: attributes, and the engine's weights."""
-    state = {key: _freeze(value) for key, value in vars(est).items()}
-    if hasattr(est, "_engine"):
-        state["engine weights"] = engine_weights(est._engine)
-    return state
-
-
-def fitted_state(est):
-    """``state_of`` without the parameters: what fitting sets."""
-    params = est.get_params()
-    return {k: v for k, v in state_of(est).items() if k not in params}
-
-
-def outputs_of(est, X):
-    return est.predict_proba(X) if hasattr(est, "predict_proba") else est.predict(X)
 
 
 # -- 1. the bad-input matrix ------------------------------------------------------
@@ -757,20 +683,6 @@ def test_unseen_feature_names_are_refused_and_change_nothing(cls):
 
 
 # -- legal inputs, extreme or degenerate: a correct result -----------------------
-def check_finite_result(est, X):
-    """Predictions of the right shape, finite, labels from classes_."""
-    prediction = est.predict(X)
-    assert prediction.shape[0] == len(X)
-    if is_classifier(type(est)):
-        assert set(np.unique(prediction)) <= set(est.classes_)
-        proba = est.predict_proba(X)
-        assert np.isfinite(proba).all()
-        np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
-    else:
-        assert np.isfinite(prediction).all()
-    assert all(np.isfinite(est.loss_curve_))
-
-
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_one_feature_gives_a_correct_model(cls):
     rng = np.random.default_rng(0)
