@@ -1,4 +1,4 @@
-"""Persistence: pickle, joblib, a GPU pickle loaded without CUDA, skops.
+"""Persistence: pickle, joblib, a GPU pickle loaded without CUDA, skops; clone.
 
 A restored estimator predicts exactly as the original, and training goes on
 identically from either.
@@ -9,10 +9,13 @@ import pickle
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import make_blobs
+from sklearn.exceptions import NotFittedError
 
 from .conftest import (
     ESTIMATORS,
+    fast,
     is_classifier,
     is_torch,
     make,
@@ -61,6 +64,19 @@ def test_joblib_round_trip(cls, tmp_path):
     path = tmp_path / "model.joblib"
     joblib.dump(est, path, compress=3)
     _assert_same_model(joblib.load(path), est, X, y)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_pickle_round_trip_and_clone(cls, blobs):
+    X, y = blobs
+    est = fast(cls, max_iter=30).fit(X, y)
+    restored = pickle.loads(pickle.dumps(est))
+    method = "predict_proba" if hasattr(est, "predict_proba") else "predict"
+    np.testing.assert_array_equal(getattr(est, method)(X), getattr(restored, method)(X))
+    fresh = clone(est)
+    assert fresh.get_params() == est.get_params() or cls.__name__.startswith("Torch")
+    with pytest.raises(NotFittedError):
+        fresh.predict(X)
 
 
 @pytest.mark.parametrize("cls", [c for c in ESTIMATORS if is_torch(c)])
