@@ -26,8 +26,7 @@ from rumelhart.callbacks import (
 )
 from rumelhart.exceptions import TrainingInterruptedWarning
 
-from .conftest import CLASSIFIERS, ESTIMATORS
-from .test_contract import fast
+from .conftest import CLASSIFIERS, ESTIMATORS, fast
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

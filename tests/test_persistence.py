@@ -1,0 +1,136 @@
+"""Persistence: pickle, joblib, a GPU pickle loaded without CUDA, skops; clone.
+
+A restored estimator predicts exactly as the original, and training goes on
+identically from either.
+"""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import make_blobs
+from sklearn.exceptions import NotFittedError
+
+from .conftest import (
+    ESTIMATORS,
+    fast,
+    is_classifier,
+    is_torch,
+    make,
+    outputs_of,
+    state_of,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def _fit_for_persistence(cls):
+    X, labels = make_blobs(n_samples=60, centers=3, n_features=4, random_state=1)
+    y = labels if is_classifier(cls) else np.c_[X @ [1.0, 2, 3, 4], X[:, 0]]
+    return (
+        make(cls, hidden_layer_sizes=(6,), batch_size=16, max_iter=10).fit(X, y),
+        X,
+        y,
+    )
+
+
+def _assert_same_model(restored, est, X, y):
+    np.testing.assert_array_equal(restored.predict(X), est.predict(X))
+    if hasattr(est, "predict_proba"):
+        np.testing.assert_array_equal(restored.predict_proba(X), est.predict_proba(X))
+    assert restored.get_params().keys() == est.get_params().keys()
+    assert restored.loss_curve_ == est.loss_curve_
+    assert restored.n_iter_ == est.n_iter_
+    # Training goes on identically from the copy and from the original.
+    kwargs = {"classes": est.classes_} if is_classifier(type(est)) else {}
+    restored.partial_fit(X, y, **kwargs)
+    est.partial_fit(X, y, **kwargs)
+    np.testing.assert_array_equal(outputs_of(restored, X), outputs_of(est, X))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_pickle_round_trip(cls):
+    est, X, y = _fit_for_persistence(cls)
+    restored = pickle.loads(pickle.dumps(est))
+    _assert_same_model(restored, est, X, y)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_joblib_round_trip(cls, tmp_path):
+    joblib = pytest.importorskip("joblib")
+    est, X, y = _fit_for_persistence(cls)
+    path = tmp_path / "model.joblib"
+    joblib.dump(est, path, compress=3)
+    _assert_same_model(joblib.load(path), est, X, y)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_pickle_round_trip_and_clone(cls, blobs):
+    X, y = blobs
+    est = fast(cls, max_iter=30).fit(X, y)
+    restored = pickle.loads(pickle.dumps(est))
+    method = "predict_proba" if hasattr(est, "predict_proba") else "predict"
+    np.testing.assert_array_equal(getattr(est, method)(X), getattr(restored, method)(X))
+    fresh = clone(est)
+    assert fresh.get_params() == est.get_params() or cls.__name__.startswith("Torch")
+    with pytest.raises(NotFittedError):
+        fresh.predict(X)
+
+
+@pytest.mark.parametrize("cls", [c for c in ESTIMATORS if is_torch(c)])
+def test_estimator_pickled_on_gpu_loads_on_cpu_only_machine(cls, monkeypatch):
+    """A pickle written after a CUDA fit, loaded where CUDA is unavailable."""
+    torch = pytest.importorskip("torch")
+    est, X, y = _fit_for_persistence(cls)
+    expected = outputs_of(est, X)
+    # What a CUDA fit leaves behind: the engine says "cuda:0" (its
+    # __getstate__ already moves every tensor to the CPU).
+    gpu_like = copy.deepcopy(est)
+    gpu_like._engine.device = torch.device("cuda:0")
+    gpu_like.device_ = "cuda:0"
+    gpu_like.set_params(device="cuda")
+    blob = pickle.dumps(gpu_like)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    restored = pickle.loads(blob)
+    assert restored._engine.device.type == "cpu"
+    assert all(p.device.type == "cpu" for p in restored.module_.parameters())
+    for state in restored._engine.optimizer.state.values():
+        assert all(v.device.type == "cpu" for v in state.values() if torch.is_tensor(v))
+    assert restored.device_ == "cuda:0"  # where it was trained
+    np.testing.assert_array_equal(outputs_of(restored, X), expected)
+    # It keeps training on the CPU; a new fit on "cuda" says what is wrong
+    # and leaves it as it was.
+    kwargs = {"classes": restored.classes_} if is_classifier(cls) else {}
+    restored.partial_fit(X, y, **kwargs)
+    before = state_of(restored)
+    with pytest.raises(RuntimeError, match="CUDA is not available"):
+        restored.fit(X, y)
+    np.testing.assert_equal(state_of(restored), before)
+    restored.set_params(device="cpu").fit(X, y)
+    assert restored.device_ == "cpu"
+
+
+def _skops():
+    return pytest.importorskip("skops.io", reason="skops is not installed")
+
+
+@pytest.mark.parametrize("cls", [c for c in ESTIMATORS if not is_torch(c)])
+def test_skops_round_trip_of_numpy_estimators(cls, tmp_path):
+    sio = _skops()
+    est, X, y = _fit_for_persistence(cls)
+    path = tmp_path / "model.skops"
+    sio.dump(est, path)
+    untrusted = sio.get_untrusted_types(file=path)
+    # Only NumPy's dtype and rumelhart's own classes need trusting.
+    assert all(
+        name == "numpy.dtype" or name.startswith("rumelhart.") for name in untrusted
+    ), untrusted
+    assert f"rumelhart.rumelhart_mlp.{cls.__name__}" in untrusted
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    with pytest.raises(UntrustedTypesFoundException, match=r"[Uu]ntrusted"):
+        sio.load(path)
+    restored = sio.load(path, trusted=untrusted)
+    _assert_same_model(restored, est, X, y)

@@ -1,0 +1,472 @@
+"""The training loop: what happens while fit runs.
+
+1. divergence: detected the epoch it happens; early stopping keeps the best
+   finite weights;
+2. determinism: bit-identical fits across processes, global random states
+   untouched;
+3. interruption: Ctrl-C keeps the weights reached so far, consistently;
+4. going on and stopping: warm start and partial_fit continue training,
+   early stopping restores the best weights, a failed refit changes nothing.
+"""
+
+import os
+import random
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs, make_classification
+from sklearn.exceptions import ConvergenceWarning
+
+from rumelhart.callbacks import Callback, ParamScheduler
+from rumelhart.exceptions import DivergenceError, TrainingInterruptedWarning
+
+from .conftest import (
+    CLASSIFIERS,
+    ESTIMATORS,
+    TORCH_CLASSIFIERS,
+    TORCH_REGRESSORS,
+    check_finite_result,
+    dataset,
+    engine_weights,
+    fast,
+    fitted,
+    fitted_state,
+    is_classifier,
+    is_torch,
+    lr_name,
+    make,
+    outcome,
+    outputs_of,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+# -- 1. divergence ---------------------------------------------------------------
+class EpochWatch(Callback):
+    """Records what every callback-visible epoch looked like (class-level log:
+    fit trains with copies of its callbacks)."""
+
+    log = []
+
+    def on_epoch_end(self, context):
+        finite = all(np.isfinite(w).all() for w in engine_weights(context.engine))
+        type(self).log.append((context.epoch, context.logs["loss"], finite))
+
+
+def blow_up_at(cls, epoch):
+    """A schedule that raises the learning rate to 1e300 from ``epoch`` on."""
+    base = 0.01 if is_torch(cls) else (0.5 if is_classifier(cls) else 0.05)
+    return ParamScheduler(lr=lambda t: base if t < epoch else 1e300)
+
+
+def diverging(cls, epoch, batch_size, **params):
+    torch_params = dict(optimizer="sgd") if is_torch(cls) else {}
+    return make(
+        cls,
+        hidden_layer_sizes=(8,),
+        batch_size=batch_size,
+        max_iter=40,
+        tol=0,
+        n_iter_no_change=1000,
+        callbacks=[blow_up_at(cls, epoch), EpochWatch()],
+        **torch_params,
+        **params,
+    )
+
+
+def divergence_data(cls):
+    X, labels = make_blobs(n_samples=60, centers=3, n_features=4, random_state=0)
+    y = labels if is_classifier(cls) else X @ np.array([1.0, -2.0, 0.5, 3.0])
+    return X, y
+
+
+def diverged_epoch(exc):
+    return int(re.search(r"Training diverged at epoch (\d+)", str(exc))[1])
+
+
+def assert_detected_at(epoch):
+    """Every epoch callbacks saw (and loss_curve_ would hold) was finite, and
+    the divergence is the very next one: detected the epoch it happened."""
+    assert [e for e, _, _ in EpochWatch.log] == list(range(1, epoch))
+    assert all(np.isfinite(loss) and ok for _, loss, ok in EpochWatch.log)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_divergence_is_detected_the_epoch_it_happens(cls, batch_size):
+    X, y = divergence_data(cls)
+    est = fitted(cls)
+    X_old = dataset(cls)[0]
+    before, prediction = fitted_state(est), outputs_of(est, X_old)
+    EpochWatch.log = []
+    est.set_params(**diverging(cls, 5, batch_size).get_params())
+    with pytest.raises(DivergenceError, match=rf"{lr_name(cls)}=") as info:
+        est.fit(X, y)
+    epoch = diverged_epoch(info.value)
+    assert_detected_at(epoch)
+    assert epoch >= 5  # not before the rate blew up
+    # The fitted estimator was left as it was.
+    np.testing.assert_equal(fitted_state(est), before)
+    np.testing.assert_array_equal(outputs_of(est, X_old), prediction)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_divergence_with_early_stopping_keeps_best_finite_weights(cls, batch_size):
+    X, y = divergence_data(cls)
+    EpochWatch.log = []
+    est = diverging(cls, 5, batch_size, early_stopping=True)
+    with pytest.warns(ConvergenceWarning, match="Training diverged at epoch") as info:
+        est.fit(X, y)
+    message = next(str(w.message) for w in info if "diverged" in str(w.message))
+    epoch = int(re.search(r"epoch (\d+)", message)[1])
+    assert "keeping the best weights" in message
+    assert lr_name(cls) in message
+    assert est.n_iter_ == epoch - 1 == len(est.loss_curve_)
+    assert len(est.validation_scores_) == est.n_iter_
+    assert [e for e, _, _ in EpochWatch.log] == list(range(1, epoch))
+    assert est.best_validation_score_ == max(est.validation_scores_)
+    assert not [w.message for w in info if issubclass(w.category, RuntimeWarning)]
+    assert all(np.isfinite(est.loss_curve_))
+    check_finite_result(est, X)
+    if hasattr(est, "coefs_"):
+        assert all(np.isfinite(w).all() for w in est.coefs_ + est.intercepts_)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_divergence_in_the_last_epoch_fails_the_fit(cls):
+    """The last epoch's change is measured by no loss: fit still checks that
+    the weights it leaves predict finite outputs."""
+    X, y = divergence_data(cls)
+    est = diverging(cls, 5, None).set_params(max_iter=5)
+    _, error = outcome(lambda: est.fit(X, y), DivergenceError)
+    if error is None:
+        assert np.isfinite(outputs_of(est, X)).all()
+    else:
+        assert diverged_epoch(error) == 5
+        assert not hasattr(est, "n_iter_")
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_natural_divergence_without_a_schedule(cls):
+    """A too large rate alone: same contract."""
+    X, y = divergence_data(cls)
+    rate = 1e20
+    params = {lr_name(cls): rate}
+    if is_torch(cls):
+        params["optimizer"] = "sgd"
+    if not is_classifier(cls):  # a linear model: slower, geometric growth
+        params["hidden_layer_sizes"] = ()
+    if is_classifier(cls) and not is_torch(cls):
+        # Saturated sigmoids bound the gradient: only a rate times inputs
+        # beyond the float range overflows the weights.
+        rate = 1e300
+        params.update(eps=rate, hidden_layer_sizes=())
+        X = X * 1e10
+    EpochWatch.log = []
+    est = make(
+        cls, max_iter=100, tol=0, n_iter_no_change=1000, callbacks=[EpochWatch()]
+    ).set_params(**params)
+    with pytest.raises(
+        DivergenceError, match=re.escape(f"{lr_name(cls)}={rate!r}")
+    ) as info:
+        est.fit(X, y)
+    assert_detected_at(diverged_epoch(info.value))
+    assert not hasattr(est, "n_iter_")
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_divergence_is_reported_and_names_the_learning_rate(cls, blobs):
+    X, y = blobs
+    name = "lr" if cls.__name__.startswith("Torch") else "eps"
+    params = {name: 1e300}
+    if name == "lr":
+        params["optimizer"] = "sgd"
+    # Without hidden layer the first step scales the (huge) inputs by the
+    # huge rate: the weights overflow, whatever the output units saturate to.
+    est = fast(cls, **params).set_params(hidden_layer_sizes=())
+    with pytest.raises(DivergenceError, match=name):
+        est.fit(X * 1e10, y)
+    assert not hasattr(est, "n_iter_")
+
+
+# -- 2. determinism --------------------------------------------------------------
+_FIT_AND_HASH = """
+import hashlib, sys, warnings
+import numpy as np
+from sklearn.datasets import make_classification
+import rumelhart
+
+warnings.simplefilter("ignore")
+X, y = make_classification(n_samples=90, n_features=6, random_state=0)
+for name in sys.argv[1:]:
+    cls = getattr(rumelhart, name)
+    for config in ({"batch_size": 16}, {"early_stopping": True, "batch_size": 32}):
+        params = dict(hidden_layer_sizes=(7, 5), max_iter=12, random_state=42)
+        if name.startswith("Torch"):
+            params.update(device="cpu", lr=0.01)
+        est = cls(**params, **config)
+        target = y if hasattr(cls, "predict_proba") else X[:, 0] * 3 + y
+        for dtype in (np.float64, np.float32):
+            est.fit(X.astype(dtype), target)
+            digest = hashlib.sha256()
+            for w in est.coefs_ + est.intercepts_:
+                digest.update(np.ascontiguousarray(w).tobytes())
+            proba = getattr(est, "predict_proba", None)
+            out = est.predict(X) if proba is None else proba(X)
+            digest.update(np.ascontiguousarray(out).tobytes())
+            digest.update(np.asarray(est.loss_curve_).tobytes())
+            print(name, config, dtype.__name__, digest.hexdigest())
+"""
+
+
+def _hashes_in_subprocess(names, hash_seed):
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    result = subprocess.run(
+        [sys.executable, "-c", _FIT_AND_HASH, *names],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    return result.stdout.splitlines()
+
+
+def test_same_random_state_is_bit_identical_across_processes():
+    names = [cls.__name__ for cls in ESTIMATORS]
+    first = _hashes_in_subprocess(names, 1)
+    second = _hashes_in_subprocess(names, 2)
+    assert len(first) == 4 * len(names)
+    assert first == second
+
+
+class _Record(Callback):
+    def on_batch_end(self, context):
+        pass  # a batch listener: the engines run their hooked loop
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"random_state": None},
+        {"random_state": 3, "batch_size": 8},
+        {"random_state": "RandomState"},
+        {"random_state": 3, "early_stopping": True},
+        {"random_state": 3, "warm_start": True},
+        {"random_state": 3, "callbacks": "recorder"},
+        {"random_state": 3, "partial_fit": True},
+    ],
+    ids=lambda c: "-".join(f"{k}={v}" for k, v in c.items()),
+)
+def test_fit_leaves_global_random_states_untouched(cls, config):
+    torch = pytest.importorskip("torch")
+    config = dict(config)
+    if config.get("random_state") == "RandomState":
+        config["random_state"] = np.random.RandomState(0)
+    if config.get("callbacks") == "recorder":
+        config["callbacks"] = [_Record()]
+    partial = config.pop("partial_fit", False)
+    X, y = dataset(cls)
+    np_state = np.random.get_state()
+    torch_state = torch.get_rng_state().clone()
+    py_state = random.getstate()
+    est = make(cls, **config)
+    if partial:
+        kwargs = {"classes": np.unique(y)} if is_classifier(cls) else {}
+        est.partial_fit(X, y, **kwargs).partial_fit(X, y)
+    else:
+        est.fit(X, y).fit(X, y)
+    est.predict(X)
+    after = np.random.get_state()
+    assert after[0] == np_state[0]
+    np.testing.assert_array_equal(after[1], np_state[1])
+    assert after[2:] == np_state[2:]
+    assert torch.equal(torch.get_rng_state(), torch_state)
+    assert random.getstate() == py_state
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_random_state_reproducible_and_global_state_untouched(cls, blobs):
+    X, y = blobs
+    np_state = np.random.get_state()[1].copy()
+    torch = pytest.importorskip("torch")
+    torch_state = torch.get_rng_state().clone()
+    a = fast(cls, random_state=3, max_iter=20, batch_size=16).fit(X, y)
+    b = fast(cls, random_state=3, max_iter=20, batch_size=16).fit(X, y)
+    c = fast(cls, random_state=4, max_iter=20, batch_size=16).fit(X, y)
+    assert a.loss_curve_ == b.loss_curve_
+    assert a.loss_curve_ != c.loss_curve_
+    np.testing.assert_array_equal(np.random.get_state()[1], np_state)
+    assert torch.equal(torch.get_rng_state(), torch_state)
+
+
+# -- 3. interruption --------------------------------------------------------------
+class InterruptWithGradientsOff(Callback):
+    """Ctrl-C landing inside ``torch.no_grad().__enter__``: gradients are off
+    and the block that would turn them back on never starts."""
+
+    def on_epoch_begin(self, context):
+        if context.epoch == 2:
+            import torch
+
+            torch.set_grad_enabled(False)
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("cls", TORCH_CLASSIFIERS + TORCH_REGRESSORS)
+def test_interrupt_leaves_torch_grad_mode_as_it_was(cls):
+    torch = pytest.importorskip("torch")
+    X, y = dataset(cls, n_samples=40)
+    est = make(cls, max_iter=5, callbacks=[InterruptWithGradientsOff()])
+    with pytest.warns(TrainingInterruptedWarning):
+        est.fit(X, y)
+    assert torch.is_grad_enabled()
+    est.set_params(callbacks=None).fit(X, y)  # the next fit still backpropagates
+    assert est.n_iter_ == 5
+
+
+def _tanh_module(n_in, n_out):
+    import torch
+
+    return torch.nn.Sequential(
+        torch.nn.Linear(n_in, 5), torch.nn.Tanh(), torch.nn.Linear(5, n_out)
+    )
+
+
+@pytest.mark.parametrize("module", [None, _tanh_module], ids=["built-in", "custom"])
+@pytest.mark.parametrize("cls", TORCH_CLASSIFIERS + TORCH_REGRESSORS)
+def test_fit_inside_no_grad_block_trains(cls, module):
+    torch = pytest.importorskip("torch")
+    X, y = dataset(cls, n_samples=40)
+    with torch.no_grad():
+        est = make(cls, max_iter=3, module=module).fit(X, y)
+        assert not torch.is_grad_enabled()
+    assert est.n_iter_ == 3 and np.all(np.isfinite(est.loss_curve_))
+    assert est.loss_curve_[-1] < est.loss_curve_[0]
+
+
+class InterruptAt(Callback):
+    """Raise KeyboardInterrupt in epoch ``epoch``: at its beginning, or after
+    its batch number ``batch``; the weights at that moment go to ``seen``."""
+
+    seen = None
+    armed = True  # once only: continued training reuses copies of callbacks
+
+    def __init__(self, epoch, batch=None):
+        self.epoch = epoch
+        self.batch = batch
+
+    def _interrupt(self, engine):
+        if type(self).armed:
+            type(self).armed = False
+            type(self).seen = engine_weights(engine)
+            raise KeyboardInterrupt
+
+    def on_epoch_begin(self, context):
+        self._epoch, self._batch = context.epoch, 0
+        if context.epoch == self.epoch and self.batch is None:
+            self._interrupt(context.engine)
+
+    def on_batch_end(self, context):
+        self._batch += 1
+        if self._epoch == self.epoch and self._batch == self.batch:
+            self._interrupt(context.engine)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize(
+    ("epoch", "batch"), [(3, None), (3, 2), (1, None), (1, 1)], ids=str
+)
+def test_keyboard_interrupt_keeps_consistent_progress(cls, epoch, batch):
+    X, y = dataset(cls, n_samples=40)
+    batches_per_epoch = 4
+    InterruptAt.armed = True
+    est = make(cls, batch_size=10, max_iter=20, callbacks=[InterruptAt(epoch, batch)])
+    with pytest.warns(
+        TrainingInterruptedWarning, match=rf"interrupted during epoch {epoch};"
+    ):
+        est.fit(X, y)
+    done = epoch - 1
+    assert est.n_iter_ == done == len(est.loss_curve_) == len(est.history_["epochs"])
+    assert [row["epoch"] for row in est.history_["epochs"]] == list(range(1, epoch))
+    assert est.n_steps_ == done * batches_per_epoch + (batch or 0)
+    assert all(np.isfinite(est.loss_curve_))
+    # The weights reached at the interrupt are the fitted ones.
+    for kept, seen in zip(engine_weights(est._engine), InterruptAt.seen, strict=True):
+        np.testing.assert_array_equal(kept, seen)
+    for attr, kept in zip(est.coefs_ + est.intercepts_, InterruptAt.seen, strict=True):
+        np.testing.assert_array_equal(attr, kept)
+    check_finite_result(est, X)
+    # Still usable: training goes on, and a new fit starts over.
+    kwargs = {"classes": est.classes_} if is_classifier(cls) else {}
+    est.partial_fit(X, y, **kwargs)
+    assert est.n_iter_ == done + 1 == len(est.loss_curve_)
+    est.set_params(callbacks=None, max_iter=5).fit(X, y)
+    assert est.n_iter_ == 5
+    check_finite_result(est, X)
+
+
+# -- 4. going on and stopping: warm start, partial_fit, early stopping, refit ---
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_warm_start_continues_and_partial_fit_adds_one_epoch(cls, blobs):
+    X, y = blobs
+    est = fast(cls, max_iter=5, warm_start=True, tol=0)
+    with pytest.warns(ConvergenceWarning):
+        est.fit(X, y)
+    first = [w.copy() for w in est.coefs_]
+    with pytest.warns(ConvergenceWarning):
+        est.fit(X, y)
+    # As scikit-learn's MLP: n_iter_ counts this fit's epochs, the loss
+    # curve (and the epochs of history_) all of them.
+    assert est.n_iter_ == 5
+    assert len(est.loss_curve_) == 10
+    assert [row["epoch"] for row in est.history_["epochs"]] == list(range(1, 11))
+    assert est.loss_curve_[-1] < est.loss_curve_[0]
+    assert not np.allclose(first[0], est.coefs_[0])
+    kwargs = {"classes": np.unique(y)} if hasattr(est, "classes_") else {}
+    inc = fast(cls)
+    for _ in range(3):
+        inc.partial_fit(X, y, **kwargs)
+    assert inc.n_iter_ == 3
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_partial_fit_needs_classes_first(cls, blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match="classes"):
+        fast(cls).partial_fit(X, y)
+    clf = fast(cls).partial_fit(X[y < 2], y[y < 2], classes=[0, 1, 2])
+    assert list(clf.classes_) == [0, 1, 2]
+    with pytest.raises(ValueError, match="not seen"):
+        clf.partial_fit(X, y + 5)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_early_stopping_restores_best_weights(cls):
+    X, y = make_classification(n_samples=300, n_features=10, flip_y=0.2, random_state=0)
+    est = fast(cls, early_stopping=True, n_iter_no_change=5, max_iter=200, tol=0)
+    est.fit(X, y)
+    scores = est.validation_scores_
+    assert len(scores) == est.n_iter_
+    assert est.best_validation_score_ == max(scores)
+    # The restored weights score the best epoch's value on the same split.
+    assert np.argmax(scores) < len(scores) - 1 or len(scores) == 200
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_failed_refit_leaves_estimator_unchanged(cls, blobs):
+    X, y = blobs
+    est = fast(cls, max_iter=20).fit(X, y)
+    before = {k: v for k, v in vars(est).items()}
+    prediction = est.predict(X)
+    with pytest.raises(ValueError, match="NaN"):
+        est.fit(np.full((5, 7), np.nan), np.arange(5))
+    assert est.n_features_in_ == X.shape[1]
+    assert vars(est).keys() == before.keys()
+    np.testing.assert_array_equal(est.predict(X), prediction)
