@@ -11,6 +11,7 @@
 """
 
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -32,6 +33,27 @@ def _data(n=120, seed=0):
 
 
 # -- the caller's arrays ------------------------------------------------------
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_fit_never_writes_the_callers_arrays(cls, method):
+    """X, y and sample_weight already float64 and C-contiguous (nothing forces
+    a copy) come back bit-identical after shuffled mini-batch training."""
+    X, labels = _data(64)
+    is_clf = hasattr(cls, "predict_proba")
+    y = labels if is_clf else X @ np.arange(1.0, 7.0)
+    sample_weight = np.random.default_rng(0).uniform(0.5, 2.0, len(X))
+    copies = [a.copy() for a in (X, y, sample_weight)]
+    params = dict(hidden_layer_sizes=(5,), batch_size=8, max_iter=3, random_state=0)
+    if cls.__name__.startswith("Torch"):
+        params["device"] = "cpu"
+    kwargs = {"classes": [0, 1]} if is_clf and method == "partial_fit" else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # 3 epochs
+        getattr(cls(**params), method)(X, y, sample_weight=sample_weight, **kwargs)
+    for array, copy in zip((X, y, sample_weight), copies, strict=True):
+        np.testing.assert_array_equal(array, copy)
+
+
 def _inplace_modules():
     from torch import nn
 

@@ -151,6 +151,42 @@ def test_divergence_in_the_last_epoch_fails_the_fit(cls):
         assert not hasattr(est, "n_iter_")
 
 
+class InfiniteBiasAtEpoch(Callback):
+    """An overflow in the last epoch's step that no loss measures: a hidden
+    unit's bias becomes +inf, yet its saturated tanh / logistic output (1.0)
+    and so the network's outputs stay finite."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, context):
+        if context.epoch != self.epoch:
+            return
+        engine = context.engine._engine  # the engine behind the view
+        if hasattr(engine, "module"):
+            import torch
+
+            with torch.no_grad():
+                engine.module[0].bias[0] = float("inf")
+        else:
+            engine.intercepts[0][0] = np.inf
+
+
+@pytest.mark.parametrize("cls", [c for c in ESTIMATORS if not is_classifier(c)])
+def test_non_finite_final_weights_are_a_divergence(cls):
+    """Finite outputs do not hide an infinite weight: the fit fails and keeps
+    nothing (the check reads the weights, on both backends)."""
+    X, y = divergence_data(cls)
+    est = make(
+        cls, hidden_layer_sizes=(4,), max_iter=4, callbacks=[InfiniteBiasAtEpoch(4)]
+    )
+    if is_torch(cls):
+        est.set_params(activation="tanh")  # saturates, as the logistic does
+    with pytest.raises(DivergenceError, match="non-finite"):
+        est.fit(X, y)
+    assert not hasattr(est, "_engine")
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_natural_divergence_without_a_schedule(cls):
     """A too large rate alone: same contract."""
@@ -307,6 +343,15 @@ def test_random_state_reproducible_and_global_state_untouched(cls, blobs):
 
 
 # -- 3. interruption --------------------------------------------------------------
+def fit_keeping_interrupt(est, X, y):
+    """``est.fit``, where a KeyboardInterrupt that escapes fails the test
+    instead of stopping the whole pytest session."""
+    try:
+        return est.fit(X, y)
+    except KeyboardInterrupt:
+        pytest.fail("KeyboardInterrupt escaped fit instead of ending training")
+
+
 class InterruptWithGradientsOff(Callback):
     """Ctrl-C landing inside ``torch.no_grad().__enter__``: gradients are off
     and the block that would turn them back on never starts."""
@@ -325,7 +370,7 @@ def test_interrupt_leaves_torch_grad_mode_as_it_was(cls):
     X, y = dataset(cls, n_samples=40)
     est = make(cls, max_iter=5, callbacks=[InterruptWithGradientsOff()])
     with pytest.warns(TrainingInterruptedWarning):
-        est.fit(X, y)
+        fit_keeping_interrupt(est, X, y)
     assert torch.is_grad_enabled()
     est.set_params(callbacks=None).fit(X, y)  # the next fit still backpropagates
     assert est.n_iter_ == 5
@@ -391,7 +436,7 @@ def test_keyboard_interrupt_keeps_consistent_progress(cls, epoch, batch):
     with pytest.warns(
         TrainingInterruptedWarning, match=rf"interrupted during epoch {epoch};"
     ):
-        est.fit(X, y)
+        fit_keeping_interrupt(est, X, y)
     done = epoch - 1
     assert est.n_iter_ == done == len(est.loss_curve_) == len(est.history_["epochs"])
     assert [row["epoch"] for row in est.history_["epochs"]] == list(range(1, epoch))
@@ -455,7 +500,8 @@ def test_early_stopping_restores_best_weights(cls):
     scores = est.validation_scores_
     assert len(scores) == est.n_iter_
     assert est.best_validation_score_ == max(scores)
-    # The restored weights score the best epoch's value on the same split.
+    # Training went past the best epoch (tests/test_training_features.py
+    # re-scores the restored weights on the same split).
     assert np.argmax(scores) < len(scores) - 1 or len(scores) == 200
 
 
