@@ -9,6 +9,8 @@ the version it runs on.
 
 from sklearn.base import is_classifier
 
+from .rumelhart_mlp import _NumpyBackend
+
 __all__ = ["PAPER_SETTINGS", "paper_recipe"]
 
 #: What every experiment of the paper shares, as estimator parameters.
@@ -21,12 +23,6 @@ PAPER_SETTINGS = {
     "early_stopping": False,  # every case is trained on
     "tol": 0.0,  # no convergence test: the sweeps are counted
 }
-
-_NUMPY_ESTIMATORS = (
-    "RumelhartClassifier",
-    "RumelhartRegressor",
-    "RumelhartAutoencoder",
-)
 
 
 def paper_recipe(estimator, *, eps, alpha, sweeps):
@@ -70,10 +66,11 @@ def paper_recipe(estimator, *, eps, alpha, sweeps):
     >>> clf.n_iter_
     2000
     """
-    if type(estimator).__name__ not in _NUMPY_ESTIMATORS:
+    if not isinstance(estimator, _NumpyBackend):  # subclasses too
         raise TypeError(
             "paper_recipe sets the parameters of the NumPy estimators "
-            f"({', '.join(_NUMPY_ESTIMATORS)}); got {type(estimator).__name__}."
+            "(RumelhartClassifier, RumelhartRegressor, RumelhartAutoencoder); "
+            f"got {type(estimator).__name__}."
         )
     settings = dict(PAPER_SETTINGS, eps=eps, alpha=alpha, max_iter=sweeps)
     settings["n_iter_no_change"] = sweeps  # never stop for lack of progress

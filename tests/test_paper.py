@@ -267,3 +267,12 @@ def test_paper_recipe_is_for_the_numpy_estimators():
     torch_mlp = pytest.importorskip("rumelhart.torch_mlp")
     with pytest.raises(TypeError, match=r"NumPy estimators.*TorchMLPClassifier"):
         paper_recipe(torch_mlp.TorchMLPClassifier(), eps=0.5, alpha=0.9, sweeps=10)
+
+
+def test_paper_recipe_takes_subclasses_of_the_numpy_estimators():
+    class Mine(RumelhartClassifier):
+        pass
+
+    assert paper_recipe(Mine(), eps=0.5, alpha=0.9, sweeps=10).get_params()["loss"] == (
+        "squared_error"
+    )
