@@ -1,5 +1,6 @@
 """Tests for rumelhart.datasets."""
 
+import hashlib
 import itertools
 import sys
 
@@ -374,3 +375,35 @@ def test_family_trees_deterministic_and_independent():
     assert a.triples == b.triples and a.queries == b.queries
     a.target[0, 0] = 7.0
     assert b.target[0, 0] != 7.0
+
+
+def _fingerprint(bunch):
+    """SHA-256 of every field of a Bunch: arrays by dtype, shape and bytes."""
+    digest = hashlib.sha256()
+    for key in sorted(bunch):
+        value = bunch[key]
+        digest.update(key.encode())
+        if isinstance(value, np.ndarray):
+            value = np.ascontiguousarray(value, dtype=value.dtype.newbyteorder("<"))
+            digest.update(f"{value.dtype.str}{value.shape}".encode())
+            digest.update(value.tobytes())
+        elif key == "frame":
+            digest.update(repr(value.to_dict("list")).encode())
+        else:
+            digest.update(repr(value).encode())
+    return digest.hexdigest()
+
+
+def test_family_trees_are_pinned():
+    # Every field, byte for byte, as load_family_trees returned it before it
+    # was split into helpers (commit 942696e): a refactor must not move a row.
+    assert _fingerprint(load_family_trees()) == (
+        "615eb1df2b764727280502c290a48d303d193a0936ade0eea81a0f3762ba435a"
+    )
+
+
+def test_family_trees_frame_is_pinned():
+    pytest.importorskip("pandas")
+    assert _fingerprint(load_family_trees(as_frame=True)) == (
+        "79c7da3944e6b554cf345310f5b88bb9a76a38f0ec99bc318a58168e029b5f5b"
+    )
