@@ -6,10 +6,16 @@ family trees of its Figure 2. Everything is generated in code with NumPy; no
 file is read and nothing is downloaded.
 """
 
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.utils import Bunch
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "load_family_trees",
@@ -26,7 +32,7 @@ class _InvalidParameterError(ValueError, TypeError):
     """An argument of the wrong type: both a ValueError and a TypeError."""
 
 
-def _check_int(value, name, low, high=None):
+def _check_int(value: object, name: str, low: int, high: int | None = None) -> int:
     """Return ``value`` as an int, or raise a ValueError naming ``name``."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
         raise _InvalidParameterError(
@@ -39,14 +45,14 @@ def _check_int(value, name, low, high=None):
     return value
 
 
-def _all_binary_vectors(n_bits):
+def _all_binary_vectors(n_bits: int) -> np.ndarray:
     """All ``2**n_bits`` binary vectors in counting order, first bit highest."""
     codes = np.arange(2**n_bits, dtype=np.int64)
     shifts = np.arange(n_bits - 1, -1, -1, dtype=np.int64)
     return ((codes[:, None] >> shifts) & 1).astype(np.float64)
 
 
-def make_xor():
+def make_xor() -> tuple[np.ndarray, np.ndarray]:
     """Return the four cases of the exclusive-or problem.
 
     Returns
@@ -67,7 +73,7 @@ def make_xor():
     return X, y
 
 
-def make_parity(n_bits=4):
+def make_parity(n_bits: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """Return every binary vector of length ``n_bits`` with its parity.
 
     The parity problem of Rumelhart et al. (1986): output ``1`` when the
@@ -104,7 +110,7 @@ def make_parity(n_bits=4):
     return X, y
 
 
-def make_symmetry(n_bits=6):
+def make_symmetry(n_bits: int = 6) -> tuple[np.ndarray, np.ndarray]:
     """Return every binary vector of length ``n_bits``, labelled by mirror symmetry.
 
     The symmetry task of Rumelhart et al. (1986): output ``1`` when the input
@@ -142,7 +148,7 @@ def make_symmetry(n_bits=6):
     return X, y
 
 
-def make_encoder(n=8):
+def make_encoder(n: int = 8) -> tuple[np.ndarray, np.ndarray]:
     """Return the ``n``-``log2(n)``-``n`` encoder problem.
 
     Each of the ``n`` input patterns has a single unit on, and the target is
@@ -232,6 +238,8 @@ _PARENTS = {
     "Colin": ("James", "Victoria"),
     "Charlotte": ("James", "Victoria"),
 }
+# A query of the family trees: (person1, relation, every correct person2).
+_Query = tuple[str, str, tuple[str, ...]]
 
 _RELATIONS = (
     "father",
@@ -249,7 +257,7 @@ _RELATIONS = (
 )
 
 
-def _tree_relations():
+def _tree_relations() -> dict[tuple[str, str], set[str]]:
     """Derive ``{(person1, relation): set(person2)}`` for the English tree.
 
     ``person2`` is the ``relation`` of ``person1``.
@@ -257,7 +265,7 @@ def _tree_relations():
     people = _ENGLISH_PEOPLE
     parents = {p: set(_PARENTS.get(p, ())) for p in people}
     children = {p: {c for c in people if p in parents[c]} for p in people}
-    spouse = {p: set() for p in people}
+    spouse: dict[str, set[str]] = {p: set() for p in people}
     for husband, wife in _MARRIAGES:
         spouse[husband].add(wife)
         spouse[wife].add(husband)
@@ -266,20 +274,20 @@ def _tree_relations():
     }
     # Uncles and aunts: the siblings of a parent, and the spouses of those
     # siblings (relatives by blood and by marriage alike).
-    elders = {}
+    elders: dict[str, set[str]] = {}
     for p in people:
         blood = set().union(*(siblings[q] for q in parents[p]))
         elders[p] = blood.union(*(spouse[q] for q in blood))
     # Nephews and nieces are the inverse relation.
     juniors = {p: {q for q in people if p in elders[q]} for p in people}
 
-    def male(group):
+    def male(group: set[str]) -> set[str]:
         return {q for q in group if q in _MALE}
 
-    def female(group):
+    def female(group: set[str]) -> set[str]:
         return {q for q in group if q not in _MALE}
 
-    facts = {}
+    facts: dict[tuple[str, str], set[str]] = {}
     for p in people:
         derived = {
             "father": male(parents[p]),
@@ -381,7 +389,7 @@ the other tree, which is what the experiment tests.
 """
 
 
-def load_family_trees(as_frame=False):
+def load_family_trees(as_frame: bool = False) -> Bunch:
     """Load the two family trees of Rumelhart, Hinton & Williams (1986).
 
     The English and Italian trees of the paper's Figure 2, 12 people each,
@@ -473,45 +481,12 @@ def load_family_trees(as_frame=False):
     """
     if not isinstance(as_frame, bool | np.bool_):
         raise _InvalidParameterError(f"as_frame must be a bool, got {as_frame!r}.")
-
-    english_facts = _tree_relations()
-    families = (
-        ("english", dict(zip(_ENGLISH_PEOPLE, _ENGLISH_PEOPLE, strict=True))),
-        ("italian", dict(zip(_ENGLISH_PEOPLE, _ITALIAN_PEOPLE, strict=True))),
-    )
     people = list(_ENGLISH_PEOPLE + _ITALIAN_PEOPLE)
     relations = list(_RELATIONS)
-    person_index = {p: i for i, p in enumerate(people)}
-    relation_index = {r: i for i, r in enumerate(relations)}
-
-    queries, triples, family = [], [], []
-    for family_name, rename in families:
-        order = sorted(
-            english_facts,
-            key=lambda key: (person_index[key[0]], relation_index[key[1]]),
-        )
-        for person1, relation in order:
-            answers = tuple(
-                rename[p]
-                for p in sorted(english_facts[person1, relation], key=person_index.get)
-            )
-            queries.append((rename[person1], relation, answers))
-            triples.extend((rename[person1], relation, p) for p in answers)
-            family.append(family_name)
-
-    n_queries = len(queries)
-    X_person = np.zeros((n_queries, len(people)), dtype=np.float64)
-    X_relation = np.zeros((n_queries, len(relations)), dtype=np.float64)
-    target = np.zeros((n_queries, len(people)), dtype=np.float64)
-    for i, (person1, relation, answers) in enumerate(queries):
-        X_person[i, person_index[person1]] = 1.0
-        X_relation[i, relation_index[relation]] = 1.0
-        target[i, [person_index[p] for p in answers]] = 1.0
-
-    row = {(person1, relation): i for i, (person1, relation, _) in enumerate(queries)}
-    heldout = np.array([row[query] for query in _HELDOUT], dtype=np.int64)
-    train = np.setdiff1d(np.arange(n_queries, dtype=np.int64), heldout)
-
+    queries, family = _family_queries(people, relations)
+    triples = [(p1, rel, p2) for p1, rel, answers in queries for p2 in answers]
+    X_person, X_relation, target = _encode_queries(queries, people, relations)
+    train, heldout = _fixed_split(queries)
     bunch = Bunch(
         people=people,
         relations=relations,
@@ -530,12 +505,73 @@ def load_family_trees(as_frame=False):
         DESCR=_DESCR,
     )
     if as_frame:
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            raise ImportError(
-                "load_family_trees(as_frame=True) requires pandas; install "
-                "pandas or use as_frame=False."
-            ) from exc
-        bunch.frame = pd.DataFrame(triples, columns=["person1", "relation", "person2"])
+        bunch.frame = _facts_frame(triples)
     return bunch
+
+
+def _family_queries(
+    people: list[str], relations: list[str]
+) -> tuple[list[_Query], list[str]]:
+    """Every ``(person1, relation, answers)`` query of both trees, and its family.
+
+    The English facts are derived once and renamed for the Italian tree; the
+    queries are ordered by person1 then relation, the answers by person.
+    """
+    english_facts = _tree_relations()
+    families = (
+        ("english", dict(zip(_ENGLISH_PEOPLE, _ENGLISH_PEOPLE, strict=True))),
+        ("italian", dict(zip(_ENGLISH_PEOPLE, _ITALIAN_PEOPLE, strict=True))),
+    )
+    person_index = {p: i for i, p in enumerate(people)}
+    relation_index = {r: i for i, r in enumerate(relations)}
+    order = sorted(
+        english_facts, key=lambda key: (person_index[key[0]], relation_index[key[1]])
+    )
+    queries: list[_Query] = []
+    family: list[str] = []
+    for family_name, rename in families:
+        for person1, relation in order:
+            english_answers = sorted(
+                english_facts[person1, relation], key=person_index.__getitem__
+            )
+            answers = tuple(rename[p] for p in english_answers)
+            queries.append((rename[person1], relation, answers))
+            family.append(family_name)
+    return queries, family
+
+
+def _encode_queries(
+    queries: list[_Query], people: list[str], relations: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One-hot person1, one-hot relation and multi-hot answers, one row a query."""
+    person_index = {p: i for i, p in enumerate(people)}
+    relation_index = {r: i for i, r in enumerate(relations)}
+    n_queries = len(queries)
+    X_person = np.zeros((n_queries, len(people)), dtype=np.float64)
+    X_relation = np.zeros((n_queries, len(relations)), dtype=np.float64)
+    target = np.zeros((n_queries, len(people)), dtype=np.float64)
+    for i, (person1, relation, answers) in enumerate(queries):
+        X_person[i, person_index[person1]] = 1.0
+        X_relation[i, relation_index[relation]] = 1.0
+        target[i, [person_index[p] for p in answers]] = 1.0
+    return X_person, X_relation, target
+
+
+def _fixed_split(queries: list[_Query]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the training queries and of the 4 held-out ones (``_HELDOUT``)."""
+    row = {(person1, relation): i for i, (person1, relation, _) in enumerate(queries)}
+    heldout = np.array([row[query] for query in _HELDOUT], dtype=np.int64)
+    train = np.setdiff1d(np.arange(len(queries), dtype=np.int64), heldout)
+    return train, heldout
+
+
+def _facts_frame(triples: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """The facts as a DataFrame (pandas is imported only when asked for)."""
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise ImportError(
+            "load_family_trees(as_frame=True) requires pandas; install "
+            "pandas or use as_frame=False."
+        ) from exc
+    return pd.DataFrame(triples, columns=["person1", "relation", "person2"])
