@@ -1,5 +1,7 @@
 """Displays: loss curves, decision boundaries, Hinton diagrams, LR finder warning."""
 
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -43,6 +45,25 @@ def _blobs(centers=2, n_samples=90):
 def _classifier(**params):
     defaults = {"hidden_layer_sizes": (6,), "max_iter": 60, "random_state": 0}
     return RumelhartClassifier(**{**defaults, **params})
+
+
+# Imports --------------------------------------------------------------------
+
+
+def test_importing_the_package_and_plotting_imports_no_matplotlib():
+    # matplotlib is an optional extra: it is imported when something is drawn.
+    code = (
+        "import sys, rumelhart\n"
+        "assert 'rumelhart.plotting' not in sys.modules\n"
+        "from rumelhart.plotting import *\n"
+        "import rumelhart.plotting as p\n"
+        "assert all(callable(getattr(p, name)) for name in p.__all__)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
 
 
 # Loss curves and diagnostics ------------------------------------------------

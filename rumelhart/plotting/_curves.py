@@ -1,0 +1,154 @@
+"""The loss curve of a fit, with its validation loss and score."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sized
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ._common import _axes, _fitted_final
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.lines import Line2D
+    from sklearn.base import BaseEstimator
+
+
+class LossCurveDisplay:
+    """Training loss per epoch, with the validation loss and score if any.
+
+    The losses share the left axis; the validation score (e.g. accuracy or
+    R²) has its own axis on the right. One legend names every curve.
+
+    Parameters
+    ----------
+    loss_curve : sequence of float
+        Training loss per epoch.
+    validation_scores : sequence of float, default=None
+        Validation score per epoch (drawn on a second axis).
+    estimator_name : str, default=None
+        Title of the plot.
+    validation_loss : sequence of float, default=None
+        Validation loss per epoch (drawn on the loss axis).
+
+    Attributes
+    ----------
+    line_ : matplotlib Line2D
+        The training loss.
+    validation_loss_line_ : matplotlib Line2D or None
+        The validation loss, when there is one.
+    validation_line_ : matplotlib Line2D or None
+        The validation score, when there is one.
+    score_ax_ : matplotlib Axes or None
+        The right-hand axis of the validation score.
+    ax_ : matplotlib Axes
+        The loss axis.
+    figure_ : matplotlib Figure
+        The figure.
+    """
+
+    def __init__(
+        self,
+        loss_curve: Iterable[float],
+        validation_scores: Iterable[float] | None = None,
+        estimator_name: str | None = None,
+        validation_loss: Iterable[float] | None = None,
+    ) -> None:
+        self.loss_curve = list(loss_curve)
+        self.validation_scores = _optional_list(validation_scores)
+        self.estimator_name = estimator_name
+        self.validation_loss = _optional_list(validation_loss)
+
+    @classmethod
+    def from_estimator(
+        cls, estimator: BaseEstimator, ax: Axes | None = None
+    ) -> LossCurveDisplay:
+        """Plot a fitted estimator's loss curve and validation curves.
+
+        Reads ``loss_curve_``, and ``validation_scores_`` and
+        ``validation_loss_`` where the estimator has them.
+
+        Parameters
+        ----------
+        estimator : fitted estimator with ``loss_curve_``
+            A rumelhart estimator, a Pipeline ending in one, or a fitted
+            search whose ``best_estimator_`` is one.
+        ax : matplotlib Axes, default=None
+            Where to draw.
+
+        Returns
+        -------
+        display : LossCurveDisplay
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the (final) estimator is not fitted (a ValueError).
+        TypeError
+            If it is fitted but has no ``loss_curve_``.
+        """
+        model = _fitted_final(estimator, "loss_curve_", "LossCurveDisplay")
+        return cls(
+            model.loss_curve_,
+            getattr(model, "validation_scores_", None),
+            type(model).__name__,
+            getattr(model, "validation_loss_", None),
+        ).plot(ax=ax)
+
+    def plot(self, ax: Axes | None = None) -> LossCurveDisplay:
+        """Draw the curves.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+
+        Returns
+        -------
+        display : LossCurveDisplay
+        """
+        ax = _axes(ax)
+        (self.line_,) = ax.plot(
+            _epochs(self.loss_curve), self.loss_curve, label="training loss"
+        )
+        lines = [self.line_]
+        self.validation_loss_line_: Line2D | None = None
+        self.validation_line_: Line2D | None = None
+        self.score_ax_: Axes | None = None
+        if self.validation_loss:
+            (self.validation_loss_line_,) = ax.plot(
+                _epochs(self.validation_loss),
+                self.validation_loss,
+                color="C2",
+                linestyle="--",
+                label="validation loss",
+            )
+            lines.append(self.validation_loss_line_)
+        if self.validation_scores:
+            self.score_ax_ = ax.twinx()
+            (self.validation_line_,) = self.score_ax_.plot(
+                _epochs(self.validation_scores),
+                self.validation_scores,
+                color="C1",
+                label="validation score",
+            )
+            self.score_ax_.set_ylabel("validation score")
+            lines.append(self.validation_line_)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss" if self.validation_loss else "training loss")
+        if len(lines) > 1:
+            ax.legend(handles=lines, loc="center right")
+        if self.estimator_name:
+            ax.set_title(self.estimator_name)
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+
+def _optional_list(values: Iterable[float] | None) -> list[float] | None:
+    return None if values is None else list(values)
+
+
+def _epochs(values: Sized) -> np.ndarray:
+    """Epoch numbers 1 to ``len(values)``, the x axis of a curve."""
+    return np.arange(1, len(values) + 1)
