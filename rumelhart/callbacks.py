@@ -19,8 +19,12 @@ training samples) every ``every_n`` steps; on torch they keep their numbers
 on the device and copy them to the host once per epoch.
 """
 
+from __future__ import annotations
+
 import inspect
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -65,28 +69,28 @@ class Callback:
     key = "callback"
     order = 0
 
-    def on_fit_begin(self, context):
+    def on_fit_begin(self, context: TrainingContext) -> None:
         """Called before the first epoch."""
 
-    def on_epoch_begin(self, context):
+    def on_epoch_begin(self, context: TrainingContext) -> None:
         """Called before each epoch (``context.epoch`` is the coming one)."""
 
-    def on_batch_end(self, context):
+    def on_batch_end(self, context: TrainingContext) -> None:
         """Called after each change of the weights (``context.step``,
         ``context.batch_loss``, ``context.batch_weight``)."""
 
-    def on_epoch_end(self, context):
+    def on_epoch_end(self, context: TrainingContext) -> bool | None:
         """Called after each epoch with ``context.logs``; return True (or
         set ``context.stop_training``) to stop training after it."""
 
-    def on_fit_end(self, context):
+    def on_fit_end(self, context: TrainingContext) -> None:
         """Called once training ends (``context.stop_reason`` says why)."""
 
-    def records(self):
+    def records(self) -> list[dict[str, Any]] | None:
         """What the callback recorded, as a list of dicts (None if nothing)."""
         return None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         shown = []
         parameters = inspect.signature(type(self).__init__).parameters.values()
         for p in parameters:
@@ -98,14 +102,14 @@ class Callback:
         return f"{type(self).__name__}({', '.join(shown)})"
 
 
-def _same(a, b):
+def _same(a: object, b: object) -> bool:
     try:
         return bool(a is b or a == b)
     except Exception:  # arrays and other ambiguous comparisons
         return False
 
 
-def _short_repr(value):
+def _short_repr(value: object) -> str:
     name = getattr(value, "__name__", None)
     if callable(value) and name is not None and not inspect.isclass(value):
         return name  # a function: its name, not its address
@@ -115,36 +119,40 @@ def _short_repr(value):
 class _EveryN(Callback):
     """Shared bookkeeping of the step-sampled recorders."""
 
-    def __init__(self, every_n=1):
+    # Each recorder turns what it kept for a step into rows of records_.
+    _convert: Callable[[int, int, Any], list[dict[str, Any]]]
+
+    def __init__(self, every_n: int = 1) -> None:
         self.every_n = every_n
 
-    def on_fit_begin(self, context):
+    def on_fit_begin(self, context: TrainingContext) -> None:
         if not (isinstance(self.every_n, int) and self.every_n >= 1):
             raise ValueError(
                 f"{type(self).__name__}: every_n must be a positive int, "
                 f"got {self.every_n!r}."
             )
         if not hasattr(self, "records_"):
-            self.records_ = []
-        self._pending = []  # (step, epoch, payload) awaiting the epoch's sync
-        self._engine = context.engine
+            self.records_: list[dict[str, Any]] = []
+        # (step, epoch, payload) awaiting the epoch's sync
+        self._pending: list[tuple[int, int, Any]] = []
+        self._engine: EngineView | None = context.engine
 
-    def _due(self, step):
+    def _due(self, step: int) -> bool:
         return step % self.every_n == 0
 
-    def on_epoch_end(self, context):
+    def on_epoch_end(self, context: TrainingContext) -> None:
         self._flush()
 
-    def on_fit_end(self, context):
+    def on_fit_end(self, context: TrainingContext) -> None:
         self._flush()
         self._engine = None  # keep no reference to the network
 
-    def _flush(self):
+    def _flush(self) -> None:
         for step, epoch, payload in self._pending:
             self.records_.extend(self._convert(step, epoch, payload))
         self._pending = []
 
-    def records(self):
+    def records(self) -> list[dict[str, Any]]:
         return list(getattr(self, "records_", []))
 
 
@@ -165,12 +173,12 @@ class LossRecorder(_EveryN):
 
     key = "loss"
 
-    def on_batch_end(self, context):
+    def on_batch_end(self, context: TrainingContext) -> None:
         if self._due(context.step):
             payload = (context.batch_loss, context.batch_weight, context.engine.lr)
             self._pending.append((context.step, context.epoch, payload))
 
-    def _convert(self, step, epoch, payload):
+    def _convert(self, step: int, epoch: int, payload: Any) -> list[dict[str, Any]]:
         batch_loss, batch_weight, lr = payload
         loss = float(batch_loss) / max(float(batch_weight), np.finfo(float).tiny)
         return [{"step": step, "epoch": epoch, "loss": loss, "lr": float(lr)}]
@@ -180,34 +188,37 @@ class _ProbeRecorder(_EveryN):
     """Recorders that measure a fixed probe batch every ``every_n`` steps."""
 
     stat_names = TENSOR_STATS
+    # Each recorder measures the engine its own way.
+    _read: Callable[[EngineView], Any]
 
-    def __init__(self, every_n=10, n_probe=256):
+    def __init__(self, every_n: int = 10, n_probe: int = 256) -> None:
         super().__init__(every_n)
         self.n_probe = n_probe
 
-    def on_fit_begin(self, context):
+    def on_fit_begin(self, context: TrainingContext) -> None:
         super().on_fit_begin(context)
         self._probe = context.probe(self.n_probe)
         if not self.records_:
             self._measure(context, step=0)  # the state before training
 
-    def on_batch_end(self, context):
+    def on_batch_end(self, context: TrainingContext) -> None:
         if self._due(context.step):
             self._measure(context, context.step)
 
-    def _measure(self, context, step):
+    def _measure(self, context: TrainingContext, step: int) -> None:
         self._pending.append((step, context.epoch, self._read(context.engine)))
 
-    def _convert(self, step, epoch, payload):
+    def _convert(self, step: int, epoch: int, payload: Any) -> list[dict[str, Any]]:
         rows = []
         for layer, stats in payload:
+            assert self._engine is not None  # held from on_fit_begin to on_fit_end
             values = self._engine.to_numpy(stats)
             row = {"step": step, "epoch": epoch, "layer": layer}
             row.update(zip(self.stat_names, map(float, values)))
             rows.append(row)
         return rows
 
-    def on_fit_end(self, context):
+    def on_fit_end(self, context: TrainingContext) -> None:
         super().on_fit_end(context)
         self._probe = None  # do not keep training data in the fitted estimator
 
@@ -234,7 +245,7 @@ class ActivationRecorder(_ProbeRecorder):
     key = "activations"
     stat_names = ACTIVATION_STATS
 
-    def _read(self, engine):
+    def _read(self, engine: EngineView) -> Any:
         return engine.activation_stats(self._probe[0])
 
 
@@ -259,7 +270,7 @@ class GradientRecorder(_ProbeRecorder):
 
     key = "gradients"
 
-    def _read(self, engine):
+    def _read(self, engine: EngineView) -> Any:
         return engine.gradient_stats(*self._probe)
 
 
@@ -279,10 +290,10 @@ class WeightRecorder(_ProbeRecorder):
 
     key = "weights"
 
-    def __init__(self, every_n=10):
+    def __init__(self, every_n: int = 10) -> None:
         super().__init__(every_n, n_probe=0)
 
-    def _read(self, engine):
+    def _read(self, engine: EngineView) -> Any:
         return engine.weight_stats()
 
 
@@ -339,14 +350,14 @@ class EarlyStopping(Callback):
 
     def __init__(
         self,
-        monitor="loss",
-        patience=10,
-        min_delta=0.0,
-        restore_best=True,
-        min_updates=0,
-        lr_reductions=0,
-        lr_factor=0.2,
-    ):
+        monitor: str = "loss",
+        patience: int = 10,
+        min_delta: float = 0.0,
+        restore_best: bool = True,
+        min_updates: int = 0,
+        lr_reductions: int = 0,
+        lr_factor: float = 0.2,
+    ) -> None:
         self.monitor = monitor
         self.patience = patience
         self.min_delta = min_delta
@@ -355,7 +366,7 @@ class EarlyStopping(Callback):
         self.lr_reductions = lr_reductions
         self.lr_factor = lr_factor
 
-    def on_fit_begin(self, context):
+    def on_fit_begin(self, context: TrainingContext) -> None:
         if self.monitor not in _MONITORS:
             raise ValueError(
                 f"EarlyStopping: monitor must be one of {sorted(_MONITORS)}, got "
@@ -368,9 +379,9 @@ class EarlyStopping(Callback):
         self._snapshot = None
         self._wait = 0
         self._waited_since = context.step  # the step of the last improvement
-        self.reduced_epochs_ = []
+        self.reduced_epochs_: list[int] = []
 
-    def on_epoch_end(self, context):
+    def on_epoch_end(self, context: TrainingContext) -> bool:
         if self.monitor not in context.logs:
             raise ValueError(
                 f"EarlyStopping(monitor={self.monitor!r}) needs the estimator's "
@@ -401,13 +412,13 @@ class EarlyStopping(Callback):
         context.stop_reason = "converged"
         return True
 
-    def on_fit_end(self, context):
+    def on_fit_end(self, context: TrainingContext) -> None:
         if self._snapshot is not None and self.best_epoch_ < context.epoch:
             context.engine.restore(self._snapshot)
             context.restored_best = True
         self._snapshot = None
 
-    def records(self):
+    def records(self) -> list[dict[str, Any]]:
         return [
             {
                 "best": self.best_,
@@ -446,12 +457,17 @@ class ParamScheduler(Callback):
     key = "schedule"
     order = 100
 
-    def __init__(self, lr=None, momentum=None, on="epoch"):
+    def __init__(
+        self,
+        lr: Callable[[int], float] | None = None,
+        momentum: Callable[[int], float] | None = None,
+        on: str = "epoch",
+    ) -> None:
         self.lr = lr
         self.momentum = momentum
         self.on = on
 
-    def on_fit_begin(self, context):
+    def on_fit_begin(self, context: TrainingContext) -> None:
         if self.on not in ("epoch", "batch"):
             raise ValueError(
                 f"ParamScheduler: on must be 'epoch' or 'batch', got {self.on!r}."
@@ -462,12 +478,12 @@ class ParamScheduler(Callback):
                 raise TypeError(
                     f"ParamScheduler: {name} must be callable, got {value!r}."
                 )
-        self.records_ = []
+        self.records_: list[dict[str, Any]] = []
         if self.on == "batch":
             self._apply(context.engine, 1)
 
-    def _apply(self, engine, t):
-        row = {"t": t}
+    def _apply(self, engine: EngineView, t: int) -> None:
+        row: dict[str, Any] = {"t": t}
         for name in ("lr", "momentum"):
             schedule = getattr(self, name)
             if schedule is not None:
@@ -476,15 +492,15 @@ class ParamScheduler(Callback):
                 row[name] = value
         self.records_.append(row)
 
-    def on_epoch_begin(self, context):
+    def on_epoch_begin(self, context: TrainingContext) -> None:
         if self.on == "epoch":
             self._apply(context.engine, context.epoch)
 
-    def on_batch_end(self, context):
+    def on_batch_end(self, context: TrainingContext) -> None:
         if self.on == "batch":
             self._apply(context.engine, context.step + 1)
 
-    def records(self):
+    def records(self) -> list[dict[str, Any]]:
         return list(self.records_)
 
 
@@ -501,11 +517,11 @@ class ProgressBar(Callback):
 
     key = "progress"
 
-    def __init__(self, leave=True, **tqdm_kwargs):
+    def __init__(self, leave: bool = True, **tqdm_kwargs: Any) -> None:
         self.leave = leave
         self.tqdm_kwargs = tqdm_kwargs
 
-    def on_fit_begin(self, context):
+    def on_fit_begin(self, context: TrainingContext) -> None:
         try:
             from tqdm.auto import tqdm
         except ImportError as exc:
@@ -516,14 +532,14 @@ class ProgressBar(Callback):
             total=context.max_epochs, unit="epoch", leave=self.leave, **self.tqdm_kwargs
         )
 
-    def on_epoch_end(self, context):
+    def on_epoch_end(self, context: TrainingContext) -> None:
         postfix = {"loss": f"{context.logs['loss']:.4g}"}
         if "validation_score" in context.logs:
             postfix["val"] = f"{context.logs['validation_score']:.4g}"
         self._bar.set_postfix(postfix, refresh=False)
         self._bar.update(1)
 
-    def on_fit_end(self, context):
+    def on_fit_end(self, context: TrainingContext) -> None:
         # Training that stopped early ends the bar where it stopped.
         self._bar.total = self._bar.n
         self._bar.set_postfix_str(

@@ -6,9 +6,12 @@ loss; suggest a tenth of the rate at its minimum. The estimator passed in is
 never changed.
 """
 
+from __future__ import annotations
+
 import contextlib
 import math
 import warnings
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.base import clone
@@ -18,31 +21,41 @@ from sklearn.pipeline import Pipeline
 from .callbacks import Callback, StopTraining
 from .exceptions import DivergenceError
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
+    from sklearn.base import BaseEstimator
+
+    from ._context import TrainingContext
+    from .plotting import LRFinderDisplay
+
 __all__ = ["LRFinderResult", "find_learning_rate"]
 
 
-class _Sink(list):
+class _Sink(list[tuple[float, float, float]]):
     """A list that survives the deep copy ``fit`` makes of its callbacks."""
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Sink:
         return self
 
 
 class _LRSweep(Callback):
     key = "lr_sweep"
 
-    def __init__(self, lrs, smoothing, diverge_factor, sink):
+    def __init__(
+        self, lrs: np.ndarray, smoothing: float, diverge_factor: float, sink: _Sink
+    ) -> None:
         self.lrs = lrs
         self.smoothing = smoothing
         self.diverge_factor = diverge_factor
         self.sink = sink
 
-    def on_fit_begin(self, context):
+    def on_fit_begin(self, context: TrainingContext) -> None:
         context.engine.lr = self.lrs[0]
         self._average = 0.0
         self._best = math.inf
 
-    def on_batch_end(self, context):
+    def on_batch_end(self, context: TrainingContext) -> None:
         step = context.step
         weight = max(float(context.batch_weight), np.finfo(float).tiny)
         loss = float(context.batch_loss) / weight
@@ -90,7 +103,13 @@ class LRFinderResult:
         rates, and advises raising ``end_lr``.
     """
 
-    def __init__(self, lrs, losses, smoothed_losses, param_name):
+    def __init__(
+        self,
+        lrs: ArrayLike,
+        losses: ArrayLike,
+        smoothed_losses: ArrayLike,
+        param_name: str,
+    ) -> None:
         self.lrs = np.asarray(lrs, dtype=float)
         self.losses = np.asarray(losses, dtype=float)
         self.smoothed_losses = np.asarray(smoothed_losses, dtype=float)
@@ -118,14 +137,14 @@ class LRFinderResult:
                 stacklevel=3,
             )
 
-    def _lowest_at_end(self, lowest):
+    def _lowest_at_end(self, lowest: int) -> bool:
         """Whether the minimum sits in the sweep's last 5%, the loss not turned up."""
         n = len(self.smoothed_losses)
         last, best = self.smoothed_losses[-1], self.smoothed_losses[lowest]
         turned_up = not np.isfinite(last) or last > 2 * best
         return lowest >= n - max(1, math.ceil(0.05 * n)) and not turned_up
 
-    def plot(self, ax=None):
+    def plot(self, ax: Axes | None = None) -> LRFinderDisplay:
         """Plot the smoothed loss against the learning rate (log scale).
 
         Parameters
@@ -142,7 +161,7 @@ class LRFinderResult:
 
         return LRFinderDisplay(self).plot(ax=ax)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (
             f"LRFinderResult(suggestion={self.suggestion:.3g}, "
             f"lr_at_minimum={self.lr_at_minimum:.3g}, n_steps={len(self.lrs)})"
@@ -150,17 +169,17 @@ class LRFinderResult:
 
 
 def find_learning_rate(
-    estimator,
-    X,
-    y,
+    estimator: BaseEstimator,
+    X: ArrayLike,
+    y: ArrayLike,
     *,
-    start_lr=1e-6,
-    end_lr=10.0,
-    num_steps=100,
-    smoothing=0.05,
-    diverge_factor=4.0,
-    sample_weight=None,
-):
+    start_lr: float = 1e-6,
+    end_lr: float = 10.0,
+    num_steps: int = 100,
+    smoothing: float = 0.05,
+    diverge_factor: float = 4.0,
+    sample_weight: ArrayLike | None = None,
+) -> LRFinderResult:
     """Sweep the learning rate exponentially and suggest a good value.
 
     Parameters
@@ -210,7 +229,8 @@ def find_learning_rate(
     lrs = np.geomspace(start_lr, end_lr, num_steps)
     sink = _Sink()
     model = clone(estimator)
-    n_samples = X.shape[0]
+    # Arrays and DataFrames only: a list has no .shape (a known gap).
+    n_samples = X.shape[0]  # type: ignore[union-attr]
     steps_per_epoch = -(-n_samples // model._batch_size(n_samples))
     if "lr_schedule" in model.get_params():
         model.set_params(lr_schedule="constant")  # the sweep is the schedule

@@ -14,7 +14,9 @@ repr::
 """
 
 import math
+from collections.abc import Mapping
 from numbers import Real
+from typing import Any
 
 __all__ = ["CosineAnnealing", "ExponentialDecay", "InverseScaling", "Piecewise"]
 
@@ -22,23 +24,25 @@ __all__ = ["CosineAnnealing", "ExponentialDecay", "InverseScaling", "Piecewise"]
 class _Schedule:
     """Base: a repr of the constructor's arguments, equality by them."""
 
-    _fields = ()
+    _fields: tuple[str, ...] = ()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._fields)
         return f"{type(self).__name__}({args})"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and all(
             getattr(self, k) == getattr(other, k) for k in self._fields
         )
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash((type(self), repr(self)))
 
 
-def _check_positive(name, value):
-    if not (isinstance(value, Real) and value > 0 and math.isfinite(value)):
+def _check_positive(name: str, value: Any) -> None:
+    # typeshed's numbers.Real does not declare its comparisons with int.
+    positive = isinstance(value, Real) and value > 0  # type: ignore[operator]
+    if not (positive and math.isfinite(value)):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}.")
 
 
@@ -61,7 +65,7 @@ class Piecewise(_Schedule):
 
     _fields = ("values",)
 
-    def __init__(self, values):
+    def __init__(self, values: Mapping[int, float]) -> None:
         starts = sorted(values)
         if not starts or starts[0] != 1:
             raise ValueError(
@@ -69,8 +73,8 @@ class Piecewise(_Schedule):
             )
         self.values = dict(sorted(values.items()))
 
-    def __call__(self, t):
-        current = None
+    def __call__(self, t: int) -> float:
+        current: Any = None  # stays None only before t=1, outside the schedule
         for start, value in self.values.items():
             if t < start:
                 break
@@ -91,11 +95,11 @@ class InverseScaling(_Schedule):
 
     _fields = ("initial", "power")
 
-    def __init__(self, initial, power=0.5):
+    def __init__(self, initial: float, power: float = 0.5) -> None:
         _check_positive("initial", initial)
         self.initial, self.power = initial, power
 
-    def __call__(self, t):
+    def __call__(self, t: int) -> float:
         return self.initial / max(t, 1) ** self.power
 
 
@@ -112,12 +116,12 @@ class ExponentialDecay(_Schedule):
 
     _fields = ("initial", "gamma")
 
-    def __init__(self, initial, gamma):
+    def __init__(self, initial: float, gamma: float) -> None:
         _check_positive("initial", initial)
         _check_positive("gamma", gamma)
         self.initial, self.gamma = initial, gamma
 
-    def __call__(self, t):
+    def __call__(self, t: int) -> float:
         return self.initial * self.gamma ** (max(t, 1) - 1)
 
 
@@ -137,12 +141,12 @@ class CosineAnnealing(_Schedule):
 
     _fields = ("initial", "period", "final")
 
-    def __init__(self, initial, period, final=0.0):
+    def __init__(self, initial: float, period: int, final: float = 0.0) -> None:
         _check_positive("initial", initial)
         _check_positive("period", period)
         self.initial, self.period, self.final = initial, period, final
 
-    def __call__(self, t):
+    def __call__(self, t: int) -> float:
         progress = min(max(t - 1, 0) / max(self.period - 1, 1), 1.0)
         cosine = (1 + math.cos(math.pi * progress)) / 2
         return self.final + (self.initial - self.final) * cosine
