@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import _num_samples
 
 from .callbacks import Callback, StopTraining
 from .exceptions import DivergenceError
@@ -229,8 +230,7 @@ def find_learning_rate(
     lrs = np.geomspace(start_lr, end_lr, num_steps)
     sink = _Sink()
     model = clone(estimator)
-    # Arrays and DataFrames only: a list has no .shape (a known gap).
-    n_samples = X.shape[0]  # type: ignore[union-attr]
+    n_samples = _num_samples(X)  # lists, arrays, DataFrames, sparse matrices
     steps_per_epoch = -(-n_samples // model._batch_size(n_samples))
     if "lr_schedule" in model.get_params():
         model.set_params(lr_schedule="constant")  # the sweep is the schedule

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import sklearn
+from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import load_digits, make_blobs, make_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -446,6 +447,15 @@ def test_lr_finder_in_a_pipeline_and_errors():
         find_learning_rate(pipe, X, y, start_lr=1.0, end_lr=0.1)
     with pytest.raises(TypeError, match="rumelhart estimator"):
         find_learning_rate(StandardScaler(), X, y)
+
+
+def test_lr_finder_takes_the_array_likes_fit_takes():
+    X, y = make_blobs(n_samples=100, centers=2, random_state=0)
+    est = RumelhartClassifier(random_state=0)
+    expected = find_learning_rate(est, X, y, num_steps=30).losses
+    for X_like in (X.tolist(), sparse.csr_matrix(X)):
+        result = find_learning_rate(est, X_like, list(y), num_steps=30)
+        np.testing.assert_allclose(result.losses, expected, rtol=1e-12)
 
 
 def test_plots_render_to_png(tmp_path):
