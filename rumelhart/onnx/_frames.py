@@ -115,7 +115,9 @@ def _column(series, name, dtype):
         return _text(series, name)
     if pd.api.types.is_numeric_dtype(kind) or pd.api.types.is_bool_dtype(kind):
         target = dtype or _natural_type(kind, series.hasnans)
-        return series.to_numpy(dtype=target, na_value=np.nan)
+        # na_value only where needed: pandas refuses NaN for an int target
+        missing = {"na_value": np.nan} if series.hasnans else {}
+        return series.to_numpy(dtype=target, **missing)
     raise TypeError(
         f"Column {name!r} has dtype {series.dtype}, which no ONNX input of a "
         "scikit-learn graph holds; ONNX inputs are numbers or strings. Convert "

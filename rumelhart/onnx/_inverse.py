@@ -26,14 +26,17 @@ from ._frames import check_dtype
 from ._graph import ProtoGraph
 from ._operator import check_exportable
 
-#: The scalers' inverses: ``(operator, fitted attribute)`` in order of
-#: application (an attribute that is None, as ``mean_`` of
-#: ``StandardScaler(with_mean=False)``, is skipped).
+#: The scalers' inverses: ``(operator, fitted attribute, parameter)`` in
+#: order of application; a step is skipped where its parameter is False
+#: (``StandardScaler(with_mean=False)`` still fits ``mean_``).
 _SCALER_INVERSES = {
-    StandardScaler: [("Mul", "scale_"), ("Add", "mean_")],
-    MinMaxScaler: [("Sub", "min_"), ("Div", "scale_")],
-    MaxAbsScaler: [("Mul", "scale_")],
-    RobustScaler: [("Mul", "scale_"), ("Add", "center_")],
+    StandardScaler: [("Mul", "scale_", "with_std"), ("Add", "mean_", "with_mean")],
+    MinMaxScaler: [("Sub", "min_", None), ("Div", "scale_", None)],
+    MaxAbsScaler: [("Mul", "scale_", None)],
+    RobustScaler: [
+        ("Mul", "scale_", "with_scaling"),
+        ("Add", "center_", "with_centering"),
+    ],
 }
 
 
@@ -128,11 +131,10 @@ def _invert(graph, x, step, dtype):
     """``step.inverse_transform`` of ``x``."""
     if is_autoencoder(step):
         return decoder(graph, x, step, dtype)
-    for op_type, attribute in _scaler_inverse(step):
-        values = getattr(step, attribute)
-        if values is not None:
-            constant = graph.const(attribute, np.asarray(values, dtype))
-            x = graph.node(op_type, x, constant)
+    for op_type, attribute, parameter in _scaler_inverse(step):
+        if parameter is None or getattr(step, parameter):
+            values = np.asarray(getattr(step, attribute), dtype)
+            x = graph.node(op_type, x, graph.const(attribute, values))
     return x
 
 
