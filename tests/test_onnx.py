@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from rumelhart import RumelhartAutoencoder, RumelhartClassifier
+from rumelhart import RumelhartAutoencoder, RumelhartClassifier, RumelhartRegressor
 
 from .conftest import CLASSIFIERS, HAS_TORCH, REGRESSORS
 
@@ -842,3 +842,26 @@ def test_columns_onnx_cannot_hold_are_refused():
         make_feeds(mixed)
     with pytest.raises(ValueError, match="dtype must be"):
         make_feeds(mixed, dtype=np.int64)
+
+
+def test_missing_values_imputed_in_float64(record_property):
+    """onnxruntime runs ONNX-ML's Imputer in float32 only: a float64 graph
+    imputes with IsNaN and Where."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import OneHotEncoder
+
+    frame, score = _with_missing("object")
+    text = make_pipeline(
+        SimpleImputer(strategy="constant", fill_value="missing"), OneHotEncoder()
+    )
+    numbers = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
+    columns = ColumnTransformer(
+        [("text", text, ["city"]), ("numbers", numbers, ["rooms", "area"])]
+    )
+    model = make_pipeline(columns, _small(RumelhartRegressor))
+    model.fit(frame, _frame_target(RumelhartRegressor, score))
+    onx = _convert_frame(model, frame, dtype=np.float64)
+    assert "Imputer" not in {node.op_type for node in onx.graph.node}
+    outputs = _session(onx).run(None, make_feeds(frame, dtype=np.float64))
+    _check_frame_outputs(model, frame, outputs, record_property, atol=1e-12)

@@ -7,13 +7,17 @@ its converter is wrapped to treat the empty string as missing where
 ``missing_values`` is NaN or None (scikit-learn's default). An encoder that
 learned missing values as a category converts to a graph that fails or
 computes something else (skl2onnx 1.20), so it is refused with a message
-that says how to impute them.
+that says how to impute them. A float64 imputer of NaN is written with
+standard operators: onnxruntime runs ONNX-ML's ``Imputer`` in float32 only.
 """
 
 import copy
 
+import numpy as np
 from skl2onnx.common._registration import get_converter, register_converter
-from skl2onnx.common.data_types import StringTensorType
+from skl2onnx.common.data_types import DoubleTensorType, StringTensorType
+
+from ._graph import ContainerGraph
 
 #: What a text input holds in place of a missing value.
 MISSING_TEXT = ""
@@ -21,7 +25,7 @@ MISSING_TEXT = ""
 
 def register_missing_text_converters():
     """Wrap skl2onnx's converters of the imputer and the encoders (once)."""
-    _wrap("SklearnSimpleImputer", _imputing_empty_strings)
+    _wrap("SklearnSimpleImputer", _imputer)
     _wrap("SklearnOneHotEncoder", _refusing_missing_categories)
     _wrap("SklearnOrdinalEncoder", _refusing_missing_categories)
 
@@ -47,9 +51,12 @@ def is_missing(value):
         return True
 
 
-def _imputing_empty_strings(converter):
+def _imputer(converter):
     def convert(scope, operator, container):
         imputer = operator.raw_operator
+        if _imputes_in_float64(operator):
+            _where_missing(scope, operator, container)
+            return None
         text = isinstance(operator.inputs[0].type, StringTensorType)
         if not (text and is_missing(imputer.missing_values)):
             return converter(scope, operator, container)
@@ -62,6 +69,31 @@ def _imputing_empty_strings(converter):
             operator.raw_operator = imputer
 
     return convert
+
+
+def _imputes_in_float64(operator):
+    """Whether a float64 imputer of NaN needs standard operators: skl2onnx
+    writes ONNX-ML's ``Imputer``, which onnxruntime runs in float32 only."""
+    imputer = operator.raw_operator
+    if not all(isinstance(v.type, DoubleTensorType) for v in operator.inputs):
+        return False
+    statistics = np.asarray(imputer.statistics_, dtype=float)
+    return (
+        is_missing(imputer.missing_values)
+        and not imputer.add_indicator
+        and bool(np.isfinite(statistics).all())
+    )
+
+
+def _where_missing(scope, operator, container):
+    """``X`` with each NaN replaced by its column's statistic."""
+    graph = ContainerGraph(scope, container)
+    names = [variable.full_name for variable in operator.inputs]
+    x = names[0] if len(names) == 1 else graph.node("Concat", *names, axis=1)
+    statistics = np.asarray(operator.raw_operator.statistics_)
+    fill = graph.const("statistics", statistics.reshape(1, -1))
+    output = operator.outputs[0].full_name
+    graph.node("Where", graph.node("IsNaN", x), fill, x, out=output)
 
 
 def _refusing_missing_categories(converter):

@@ -68,7 +68,9 @@ def register_onnx_converters():
     whose ``missing_values`` is NaN or None replaces empty strings, and an
     encoder that learned missing values as a category is refused with a
     ``NotImplementedError`` that says how to impute them, where skl2onnx
-    would fail or give other outputs than the encoder's.
+    would fail or give other outputs than the encoder's. A float64
+    ``SimpleImputer`` of NaN is written with standard operators (``IsNaN``,
+    ``Where``): onnxruntime runs skl2onnx's ``Imputer`` in float32 only.
 
     Returns
     -------
