@@ -3,7 +3,10 @@
 Every estimator, alone and after a ``StandardScaler`` in a ``Pipeline``, on
 every kind of target: labels equal ``predict`` exactly, probabilities equal
 ``predict_proba`` within 1e-5 and predictions ``predict`` within 1e-5 of
-their scale, with float32 inputs and a float32 graph. Each test records its
+their scale, with float32 inputs and a float32 graph. Pipelines fitted on
+DataFrames (text, int, bool, category columns, missing values imputed)
+convert with one input per column; autoencoders export ``transform`` and,
+as a graph of its own, ``inverse_transform``. Each test records its
 largest difference as the property ``max_abs_diff`` (``--junitxml`` shows
 them; docs/deployment.md quotes them).
 """
@@ -17,18 +20,20 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.decomposition import PCA
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from rumelhart import RumelhartClassifier
+from rumelhart import RumelhartAutoencoder, RumelhartClassifier, RumelhartRegressor
 
 from .conftest import CLASSIFIERS, HAS_TORCH, REGRESSORS
 
 ort = pytest.importorskip("onnxruntime")
+onnx = pytest.importorskip("onnx")
 skl2onnx = pytest.importorskip("skl2onnx")
-pytest.importorskip("onnx")
 
 from rumelhart.onnx import (  # noqa: E402 - after the skips
+    inverse_to_onnx,
+    make_feeds,
     module_to_onnx,
     register_onnx_converters,
     to_onnx,
@@ -432,3 +437,432 @@ def test_skl2onnx_needs_the_registration():
         "print(type(skl2onnx.to_onnx(model, X)).__name__)\n"
     )
     assert _run_python(code) == "missing ModelProto"
+
+
+# -- pipelines fitted on DataFrames: one input per column -------------------
+def _session(onx):
+    return ort.InferenceSession(
+        onx.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+
+
+def _frame(text_dtype="object", n=160):
+    """Flats: a text column, an int column and a float column, and a score
+    that depends on all three."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    city = rng.choice(["paris", "rome", "oslo", "lima"], n)
+    frame = pd.DataFrame(
+        {
+            "city": pd.Series(city, dtype=text_dtype),
+            "rooms": rng.integers(1, 6, n),
+            "area": rng.normal(70.0, 20.0, n),
+        }
+    )
+    effect = pd.Series(city).map({"paris": 1.0, "rome": 0.0, "oslo": -1.0, "lima": 0.5})
+    score = (frame["area"] - 70) / 20 + 0.4 * (frame["rooms"] - 3) + effect
+    return frame, score.to_numpy()
+
+
+def _frame_target(cls, score):
+    if hasattr(cls, "predict_proba"):
+        return np.digitize(score, np.quantile(score, [1 / 3, 2 / 3]))
+    return 10 * score + 3.0
+
+
+def _check_frame_outputs(model, frame, outputs, record_property, atol=TOLERANCE):
+    """The graph's outputs equal predict (and predict_proba) on ``frame``."""
+    if hasattr(model, "predict_proba"):
+        label, proba = outputs
+        assert np.array_equal(label, model.predict(frame))
+        diff = np.abs(proba - model.predict_proba(frame)).max()
+    else:
+        expected = model.predict(frame)
+        assert outputs[0].shape == expected.shape
+        diff = np.abs(outputs[0] - expected).max() / max(np.abs(expected).max(), 1)
+    record_property("max_abs_diff", float(diff))
+    assert diff <= atol
+
+
+def _onehot_and_scale(text=("city",), numbers=("rooms", "area")):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import OneHotEncoder
+
+    return ColumnTransformer(
+        [
+            ("text", OneHotEncoder(handle_unknown="ignore"), list(text)),
+            ("numbers", StandardScaler(), list(numbers)),
+        ]
+    )
+
+
+def _frame_pipeline(cls, score, frame):
+    model = Pipeline([("columns", _onehot_and_scale()), ("mlp", _small(cls))])
+    return model.fit(frame, _frame_target(cls, score))
+
+
+def _convert_frame(model, frame, dtype=np.float32):
+    options = {"zipmap": False} if hasattr(model, "predict_proba") else None
+    return to_onnx(model, frame[:5], dtype=dtype, options=options)
+
+
+@pytest.mark.parametrize("text_dtype", ["object", "string"])
+@pytest.mark.parametrize("cls", CLASSIFIERS + REGRESSORS)
+def test_dataframe_pipeline_one_input_per_column(cls, text_dtype, record_property):
+    """Issue 22, item 1: a one-hot text column and scaled numbers (one of
+    them int) before each estimator, fitted on a DataFrame."""
+    frame, score = _frame(text_dtype)
+    model = _frame_pipeline(cls, score, frame)
+    onx = _convert_frame(model, frame)
+    inputs = {i.name: i.type.tensor_type.elem_type for i in onx.graph.input}
+    assert inputs == {
+        "city": onnx.TensorProto.STRING,
+        "rooms": onnx.TensorProto.FLOAT,
+        "area": onnx.TensorProto.FLOAT,
+    }
+    outputs = _session(onx).run(None, make_feeds(frame))
+    _check_frame_outputs(model, frame, outputs, record_property)
+
+
+def test_dataframe_feeds_by_hand_as_the_docs_show():
+    """docs/deployment.md: the feed dict written out equals make_feeds."""
+    frame, score = _frame("string")
+    model = _frame_pipeline(RumelhartClassifier, score, frame)
+    session = _session(_convert_frame(model, frame))
+    feeds = {
+        "city": frame[["city"]].to_numpy(dtype=object),
+        "rooms": frame[["rooms"]].to_numpy(dtype=np.float32),
+        "area": frame[["area"]].to_numpy(dtype=np.float32),
+    }
+    label, _ = session.run(None, feeds)
+    assert np.array_equal(label, model.predict(frame))
+    for name, values in make_feeds(frame).items():
+        assert values.dtype == feeds[name].dtype
+        assert np.array_equal(values, feeds[name])
+
+
+def test_dataframe_pipeline_float64_graph(record_property):
+    frame, score = _frame()
+    model = _frame_pipeline(RumelhartClassifier, score, frame)
+    onx = _convert_frame(model, frame, dtype=np.float64)
+    outputs = _session(onx).run(None, make_feeds(frame, dtype=np.float64))
+    _check_frame_outputs(model, frame, outputs, record_property, atol=1e-12)
+
+
+# -- autoencoders: transform, and inverse_transform as a graph of its own ---
+def _autoencoders():
+    if not HAS_TORCH:
+        return [RumelhartAutoencoder]
+    from rumelhart import TorchAutoencoder
+
+    return [RumelhartAutoencoder, TorchAutoencoder]
+
+
+AUTOENCODERS = _autoencoders()
+
+
+def _within(got, expected, record_property, name="max_abs_diff", atol=TOLERANCE):
+    """``got`` equals ``expected`` within ``atol`` of their scale (at least 1)."""
+    assert got.shape == expected.shape
+    diff = np.abs(got - expected).max() / max(np.abs(expected).max(), 1.0)
+    record_property(name, float(diff))
+    assert diff <= atol
+
+
+def _autoencoder(cls, in_pipeline, **params):
+    ae = _small(cls, hidden_layer_sizes=(6, 3, 6), **params)
+    return make_pipeline(StandardScaler(), ae) if in_pipeline else ae
+
+
+@pytest.mark.parametrize("in_pipeline", [False, True], ids=["alone", "pipeline"])
+@pytest.mark.parametrize("cls", AUTOENCODERS)
+def test_autoencoder_transform_and_inverse_transform(cls, in_pipeline, record_property):
+    """Issue 22, item 2: the code of ``transform``, and ``inverse_transform``
+    of codes back to inputs (through the scaler's inverse in a pipeline)."""
+    X, _, _ = _classification("multiclass")
+    X = 3 * X + 10  # far from the scaler's unit scale
+    model = _autoencoder(cls, in_pipeline).fit(X)
+    X32 = X.astype(np.float32)
+    (code,) = _run(to_onnx(model, X[:2]), X32)
+    expected = model.transform(X32)
+    assert code.shape == (len(X), 3)
+    _within(code, expected, record_property)
+    codes = expected.astype(np.float32)
+    (decoded,) = _run(inverse_to_onnx(model), codes)
+    expected = model.inverse_transform(codes)
+    _within(decoded, expected, record_property, name="inverse_max_rel_diff")
+
+
+@pytest.mark.parametrize("cls", AUTOENCODERS)
+def test_autoencoder_float64_graphs(cls):
+    X, _, _ = _classification("multiclass")
+    model = _autoencoder(cls, True).fit(X)
+    (code,) = _run(to_onnx(model, X[:2], dtype=np.float64), X)
+    assert np.abs(code - model.transform(X)).max() <= 1e-12
+    (decoded,) = _run(inverse_to_onnx(model, dtype=np.float64), code)
+    assert np.abs(decoded - model.inverse_transform(code)).max() <= 1e-12
+
+
+@pytest.mark.parametrize("cls", AUTOENCODERS)
+def test_autoencoder_code_feeds_a_classifier(cls, record_property):
+    """An autoencoder before a final estimator gives it its code."""
+    X, y, _ = _classification("multiclass")
+    model = make_pipeline(StandardScaler(), _small(cls), LogisticRegression())
+    _check_classifier(model.fit(X, y), X, record_property)
+
+
+def test_inverse_of_a_chain_of_scalers(record_property):
+    """``Pipeline.inverse_transform`` order: the last step's inverse first."""
+    from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, RobustScaler
+
+    X, _, _ = _classification("multiclass")
+    ae = _small(
+        RumelhartAutoencoder, hidden_layer_sizes=(4,), output_activation="logistic"
+    )
+    inner = make_pipeline(RobustScaler(), MinMaxScaler())
+    model = Pipeline(
+        [
+            ("scale", StandardScaler(with_mean=False)),
+            ("skip", "passthrough"),
+            ("inner", inner),
+            ("ae", ae),
+            ("after", MaxAbsScaler()),
+        ]
+    ).fit(X)
+    codes = model.transform(X).astype(np.float32)
+    (decoded,) = _run(inverse_to_onnx(model), codes)
+    _within(decoded, model.inverse_transform(codes), record_property)
+
+
+def test_inverse_refuses_what_it_cannot_invert():
+    X, _, _ = _classification("multiclass")
+    all_layers = _small(
+        RumelhartAutoencoder, hidden_layer_sizes=(4, 2), transform_layer="all"
+    )
+    with pytest.raises(ValueError, match="decodes one hidden layer"):
+        inverse_to_onnx(all_layers.fit(X))
+    with_pca = make_pipeline(PCA(3), _small(RumelhartAutoencoder)).fit(X)
+    with pytest.raises(NotImplementedError, match="'pca' is a PCA"):
+        inverse_to_onnx(with_pca)
+    with pytest.raises(NotFittedError):
+        inverse_to_onnx(RumelhartAutoencoder())
+    with pytest.raises(ValueError, match=r"np\.float32, np\.float64"):
+        inverse_to_onnx(with_pca[-1], dtype=np.float16)
+
+
+def test_skl2onnx_converts_an_autoencoder_after_registering():
+    code = (
+        "import numpy as np, skl2onnx\n"
+        "from skl2onnx.common.exceptions import MissingShapeCalculator\n"
+        "from rumelhart import RumelhartAutoencoder\n"
+        "from rumelhart.onnx import register_onnx_converters\n"
+        "X = np.eye(4, dtype=np.float32)\n"
+        "model = RumelhartAutoencoder((2,), max_iter=2).fit(X)\n"
+        "try:\n"
+        "    skl2onnx.to_onnx(model, X)\n"
+        "except MissingShapeCalculator:\n"
+        "    print('missing', end=' ')\n"
+        "register_onnx_converters()\n"
+        "print(type(skl2onnx.to_onnx(model, X)).__name__)\n"
+    )
+    assert _run_python(code) == "missing ModelProto"
+
+
+# -- DataFrames as a new user brings them ------------------------------------
+def _mixed_frame(n=200):
+    """int32, float, bool, category (of strings and of ints) and text
+    columns, and a score that depends on each."""
+    pd = pytest.importorskip("pandas")
+    frame, score = _frame("object", n)
+    rng = np.random.default_rng(1)
+    size = rng.choice(["S", "M", "L"], n)
+    frame["rooms"] = frame["rooms"].astype("int32")
+    frame["garden"] = rng.random(n) < 0.4
+    frame["size"] = pd.Categorical(size, categories=["S", "M", "L"])
+    frame["floor"] = pd.Categorical(rng.integers(0, 4, n))
+    score = score + frame["garden"] + (size == "L") - 0.3 * frame["floor"].cat.codes
+    return frame, score.to_numpy(float)
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS + REGRESSORS)
+def test_mixed_dtypes(cls, record_property):
+    """One-hot text and category columns (strings and ints); scaled int32,
+    float and bool columns."""
+    frame, score = _mixed_frame()
+    columns = _onehot_and_scale(
+        text=("city", "size", "floor"), numbers=("rooms", "area", "garden")
+    )
+    model = Pipeline([("columns", columns), ("mlp", _small(cls))])
+    model.fit(frame, _frame_target(cls, score))
+    onx = _convert_frame(model, frame)
+    types = {i.name: i.type.tensor_type.elem_type for i in onx.graph.input}
+    assert types["size"] == onnx.TensorProto.STRING
+    assert types["floor"] == types["garden"] == onnx.TensorProto.FLOAT
+    outputs = _session(onx).run(None, make_feeds(frame))
+    _check_frame_outputs(model, frame, outputs, record_property)
+
+
+@pytest.mark.parametrize("encoder", ["ordinal", "onehot"])
+def test_category_columns_through_encoders(encoder, record_property):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
+
+    frame, score = _mixed_frame()
+    encode = OrdinalEncoder() if encoder == "ordinal" else OneHotEncoder()
+    columns = ColumnTransformer(
+        [("categories", encode, ["size", "floor", "city"])],
+        remainder=StandardScaler(),
+    )
+    model = make_pipeline(columns, _small(RumelhartClassifier))
+    model.fit(frame, _frame_target(RumelhartClassifier, score))
+    outputs = _session(_convert_frame(model, frame)).run(None, make_feeds(frame))
+    _check_frame_outputs(model, frame, outputs, record_property)
+
+
+def _with_missing(text_dtype):
+    """The flats with missing areas, room counts (nullable Int64) and cities."""
+    frame, score = _frame("object")
+    frame.loc[::7, "area"] = np.nan
+    frame["rooms"] = frame["rooms"].astype("Int64")
+    frame.loc[::6, "rooms"] = None
+    frame.loc[::5, "city"] = np.nan
+    return frame.astype({"city": text_dtype}), score
+
+
+@pytest.mark.parametrize("strategy", ["constant", "most_frequent"])
+@pytest.mark.parametrize("text_dtype", ["object", "str"])
+@pytest.mark.parametrize("cls", CLASSIFIERS + REGRESSORS)
+def test_missing_values_imputed(cls, text_dtype, strategy, record_property):
+    """SimpleImputer on the numbers (mean) and on the text (a constant, or
+    the most frequent city) before the encoder and the scaler; the missing
+    cities reach the graph as empty strings."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import OneHotEncoder
+
+    frame, score = _with_missing(text_dtype)
+    fill = {"fill_value": "missing"} if strategy == "constant" else {}
+    text = make_pipeline(
+        SimpleImputer(strategy=strategy, **fill), OneHotEncoder(handle_unknown="ignore")
+    )
+    numbers = make_pipeline(SimpleImputer(), StandardScaler())
+    columns = ColumnTransformer(
+        [("text", text, ["city"]), ("numbers", numbers, ["rooms", "area"])]
+    )
+    model = make_pipeline(columns, _small(cls)).fit(frame, _frame_target(cls, score))
+    feeds = make_feeds(frame)
+    assert feeds["city"][0, 0] == "" and np.isnan(feeds["rooms"][0, 0])
+    outputs = _session(_convert_frame(model, frame)).run(None, feeds)
+    _check_frame_outputs(model, frame, outputs, record_property)
+
+
+def test_text_imputer_of_none():
+    """A column that holds None needs ``missing_values=None``; then it converts."""
+    from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import OneHotEncoder
+
+    frame, score = _frame("object")
+    frame.loc[::5, "city"] = None
+    imputer = SimpleImputer(
+        strategy="constant", fill_value="missing", missing_values=None
+    )
+    text = make_pipeline(imputer, OneHotEncoder())
+    model = make_pipeline(text, _small(RumelhartClassifier))
+    model.fit(frame[["city"]], _frame_target(RumelhartClassifier, score))
+    label, _ = _session(_convert_frame(model, frame[["city"]])).run(
+        None, make_feeds(frame[["city"]])
+    )
+    assert np.array_equal(label, model.predict(frame[["city"]]))
+
+
+def test_encoder_that_learned_missing_values_is_refused():
+    """skl2onnx converts such an encoder into a graph that fails or differs."""
+    from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
+
+    frame, score = _mixed_frame()
+    frame.loc[::4, "size"] = np.nan
+    y = _frame_target(RumelhartClassifier, score)
+    encoders = [
+        OneHotEncoder(handle_unknown="ignore"),
+        OrdinalEncoder(encoded_missing_value=-1),
+    ]
+    for encoder in encoders:
+        model = make_pipeline(encoder, _small(RumelhartClassifier))
+        model.fit(frame[["size"]], y)
+        with pytest.raises(NotImplementedError, match="learned a missing value") as err:
+            to_onnx(model, frame[["size"]])
+        assert "column 'size'" in str(err.value)
+        assert "SimpleImputer" in str(err.value)
+    # None is not NaN to SimpleImputer's default: the message says so
+    frame, score = _frame("object")
+    frame.loc[::5, "city"] = None
+    imputer = SimpleImputer(strategy="constant", fill_value="missing")
+    model = make_pipeline(imputer, OneHotEncoder(), _small(RumelhartClassifier))
+    model.fit(frame[["city"]], y[: len(frame)])
+    with pytest.raises(NotImplementedError, match="missing_values=None"):
+        to_onnx(model, frame[["city"]])
+
+
+def test_make_feeds():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "text": pd.Series(["a", None], dtype="string"),
+            "count": pd.array([1, None], dtype="Int64"),
+            "flag": [True, False],
+            "size": pd.Categorical(["S", None]),
+            "level": pd.Categorical([2, 3]),
+        }
+    )
+    before = frame.copy()
+    feeds = make_feeds(frame)
+    assert list(feeds) == list(frame.columns)
+    assert all(values.shape == (2, 1) for values in feeds.values())
+    assert feeds["text"].ravel().tolist() == ["a", ""]
+    assert feeds["size"].ravel().tolist() == ["S", ""]
+    assert feeds["count"].dtype == np.float32 and np.isnan(feeds["count"][1, 0])
+    assert feeds["flag"].ravel().tolist() == [1.0, 0.0]
+    assert feeds["level"].ravel().tolist() == [2.0, 3.0]
+    natural = make_feeds(frame.iloc[:1], dtype=None)
+    assert natural["count"].dtype == np.int64
+    assert natural["flag"].dtype == np.bool_
+    assert natural["level"].dtype == np.int64
+    pd.testing.assert_frame_equal(frame, before)
+    X = np.arange(6).reshape(3, 2)
+    assert make_feeds(X)["X"].dtype == np.float32
+
+
+def test_columns_onnx_cannot_hold_are_refused():
+    pd = pytest.importorskip("pandas")
+    dates = pd.DataFrame({"when": pd.to_datetime(["2024-01-01", "2024-02-01"])})
+    with pytest.raises(TypeError, match="'when' has dtype datetime64"):
+        make_feeds(dates)
+    mixed = pd.DataFrame({"code": ["a", 1]}, dtype=object)
+    with pytest.raises(TypeError, match=r"'code' is a text column .* int values"):
+        make_feeds(mixed)
+    with pytest.raises(ValueError, match="dtype must be"):
+        make_feeds(mixed, dtype=np.int64)
+
+
+def test_missing_values_imputed_in_float64(record_property):
+    """onnxruntime runs ONNX-ML's Imputer in float32 only: a float64 graph
+    imputes with IsNaN and Where."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import OneHotEncoder
+
+    frame, score = _with_missing("object")
+    text = make_pipeline(
+        SimpleImputer(strategy="constant", fill_value="missing"), OneHotEncoder()
+    )
+    numbers = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
+    columns = ColumnTransformer(
+        [("text", text, ["city"]), ("numbers", numbers, ["rooms", "area"])]
+    )
+    model = make_pipeline(columns, _small(RumelhartRegressor))
+    model.fit(frame, _frame_target(RumelhartRegressor, score))
+    onx = _convert_frame(model, frame, dtype=np.float64)
+    assert "Imputer" not in {node.op_type for node in onx.graph.node}
+    outputs = _session(onx).run(None, make_feeds(frame, dtype=np.float64))
+    _check_frame_outputs(model, frame, outputs, record_property, atol=1e-12)

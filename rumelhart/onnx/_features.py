@@ -1,0 +1,32 @@
+"""The converter of ``transform``: the hidden features an estimator learned.
+
+An autoencoder always exports them (its code); a classifier or regressor
+does under the option ``transform``, which the composites' parsers set for an
+estimator whose outputs feed another step (see :mod:`._registration`).
+"""
+
+from ._estimators import transform_layers
+from ._network import features
+from ._operator import begin, check_exportable, declare_output, tensor_type
+
+
+def parse_features(scope, model, inputs, custom_parsers=None):
+    """Declare the one output, the features."""
+    check_exportable(model)
+    return declare_output(scope, model, inputs)
+
+
+def feature_shapes(operator):
+    """The features' type and shape: (n_samples, width of the chosen layers)."""
+    model = operator.raw_operator
+    n = operator.inputs[0].get_first_dimension()
+    width = sum(model.coefs_[i].shape[1] for i in transform_layers(model))
+    operator.outputs[0].set_type(tensor_type(operator.inputs)([n, width]))
+
+
+def convert_features(scope, operator, container):
+    """The nodes of ``transform``, from the operator's inputs to its output."""
+    model = operator.raw_operator
+    graph, x, dtype = begin(scope, operator, container)
+    layers = transform_layers(model)
+    features(graph, x, model, layers, dtype, operator.outputs[0].full_name)
