@@ -9,7 +9,11 @@ the version it runs on.
 
 from sklearn.base import is_classifier
 
-from .rumelhart_mlp import _NumpyBackend
+from .rumelhart_mlp import (
+    RumelhartAutoencoder,
+    RumelhartClassifier,
+    RumelhartRegressor,
+)
 
 __all__ = ["PAPER_SETTINGS", "paper_recipe"]
 
@@ -66,7 +70,8 @@ def paper_recipe(estimator, *, eps, alpha, sweeps):
     >>> clf.n_iter_
     2000
     """
-    if not isinstance(estimator, _NumpyBackend):  # subclasses too
+    numpy_estimators = (RumelhartClassifier, RumelhartRegressor, RumelhartAutoencoder)
+    if not isinstance(estimator, numpy_estimators):  # subclasses too
         raise TypeError(
             "paper_recipe sets the parameters of the NumPy estimators "
             "(RumelhartClassifier, RumelhartRegressor, RumelhartAutoencoder); "
