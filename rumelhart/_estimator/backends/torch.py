@@ -10,18 +10,20 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-import torch
-from torch import nn
 
 from ..._torch_data import dataset_to_arrays, is_torch_data
-from ..._torch_engine import (
+
+# torch through the engine, whose import failure names the extra to install.
+from ..._torch_engine import (  # type: ignore[attr-defined]
     ACTIVATIONS,
     TorchMLP,
     available_memory,
     build_mlp,
     build_seeded,
     chunk_rows,
+    nn,
     resolve_device,
+    torch,
 )
 from . import Backend, BackendSpec, Engine, NetworkSpec
 
