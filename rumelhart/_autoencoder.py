@@ -17,13 +17,11 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._base import _FLOAT_DTYPES, BaseMLP, TargetSpec
+from ._estimator import FLOAT_DTYPES, BaseMLP, TargetSpec
 
 
 class MLPAutoencoderBase(BaseMLP):
     """Reconstruction targets, the code, decoding and the score."""
-
-    _SMALL_DATA_VALIDATION = "refit"
 
     _parameter_constraints = {
         **BaseMLP._parameter_constraints,
@@ -73,7 +71,7 @@ class MLPAutoencoderBase(BaseMLP):
     _accept_sparse = False  # the targets are X itself, dense
 
     def _validate_xy(self, X, y, reset):
-        X = validate_data(self, X, reset=reset, dtype=_FLOAT_DTYPES)
+        X = validate_data(self, X, reset=reset, dtype=FLOAT_DTYPES)
         return X, X
 
     def _encode_targets(self, y, reset, classes=None, sample_weight=None):
@@ -96,9 +94,8 @@ class MLPAutoencoderBase(BaseMLP):
         )
         return Y, {"_target": spec}
 
-    def _score_outputs(self, outputs, Y, sample_weight):
-        errors = np.mean((outputs - Y) ** 2, axis=1)
-        return -float(np.average(errors, weights=sample_weight))
+    def _output_scorer(self, target):
+        return _reconstruction_score
 
     def _transform_layers(self):
         if self.transform_layer is None:  # the code: the narrowest hidden layer
@@ -130,7 +127,7 @@ class MLPAutoencoderBase(BaseMLP):
                 "concatenates several."
             )
         width = self._engine.layer_sizes[layers[0] + 1]
-        H = check_array(X, dtype=_FLOAT_DTYPES).astype(self._engine.dtype, copy=False)
+        H = check_array(X, dtype=FLOAT_DTYPES).astype(self._engine.dtype, copy=False)
         if H.shape[1] != width:
             raise ValueError(
                 f"inverse_transform takes codes of shape (n_samples, {width}); got "
@@ -161,7 +158,7 @@ class MLPAutoencoderBase(BaseMLP):
         outputs = self._check_finite_predictions(self._engine.predict(X), X)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
-        return self._score_outputs(outputs, X.astype(np.float64), sample_weight)
+        return _reconstruction_score(outputs, X.astype(np.float64), sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -169,3 +166,9 @@ class MLPAutoencoderBase(BaseMLP):
         tags.target_tags.required = False
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+
+def _reconstruction_score(outputs, Y, sample_weight):
+    """Negative mean squared reconstruction error (higher is better)."""
+    errors = np.mean((outputs - Y) ** 2, axis=1)
+    return -float(np.average(errors, weights=sample_weight))

@@ -6,6 +6,7 @@ Two classes use one output unit; K > 2 classes use K units, softmax with
 0/1 indicator ``y`` is a multi-label problem: one logistic unit per label.
 """
 
+from functools import partial
 from numbers import Real
 
 import numpy as np
@@ -17,7 +18,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import validate_data
 
-from ._base import _FLOAT_DTYPES, _SPARSE_FORMATS, BaseMLP, TargetSpec
+from ._estimator import FLOAT_DTYPES, SPARSE_FORMATS, BaseMLP, TargetSpec
 from ._warnings import warn
 
 
@@ -68,8 +69,8 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
             X,
             y,
             reset=reset,
-            dtype=_FLOAT_DTYPES,
-            accept_sparse=_SPARSE_FORMATS,
+            dtype=FLOAT_DTYPES,
+            accept_sparse=SPARSE_FORMATS,
             multi_output=True,
         )
 
@@ -236,16 +237,10 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
 
     def _labels(self, outputs):
         """Class indices (or the indicator matrix) of network outputs."""
-        if self._target.task == "multilabel":
-            return (outputs > 0.5).astype(int)
-        if outputs.shape[1] == 1:
-            return (outputs[:, 0] > 0.5).astype(int)
-        return outputs.argmax(axis=1)
+        return _labels_of(outputs, self._target)
 
-    def _score_outputs(self, outputs, Y, sample_weight):
-        return accuracy_score(
-            self._labels(Y), self._labels(outputs), sample_weight=sample_weight
-        )
+    def _output_scorer(self, target):
+        return partial(_accuracy, target=target)
 
     # -- prediction -------------------------------------------------------
     def _probabilities(self, outputs):
@@ -313,3 +308,19 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _labels_of(outputs, target):
+    """Class indices (or the indicator matrix) of network outputs."""
+    if target.task == "multilabel":
+        return (outputs > 0.5).astype(int)
+    if outputs.shape[1] == 1:
+        return (outputs[:, 0] > 0.5).astype(int)
+    return outputs.argmax(axis=1)
+
+
+def _accuracy(outputs, Y, sample_weight, *, target):
+    """The validation score of a classifier: accuracy of the decoded outputs."""
+    return accuracy_score(
+        _labels_of(Y, target), _labels_of(outputs, target), sample_weight=sample_weight
+    )

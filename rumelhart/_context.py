@@ -6,8 +6,16 @@ against today's context keeps working.
 """
 
 import copy
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:  # the loop's bookkeeping; _training imports this module
+    from ._training import TrainingState
+
+#: ``[(layer name, statistics vector)]``, as the engines return them.
+LayerStats = list[tuple[str, Any]]
 
 __all__ = ["EngineView", "TrainingContext"]
 
@@ -27,35 +35,35 @@ class EngineView:
 
     __slots__ = ("_engine",)
 
-    def __init__(self, engine):
+    def __init__(self, engine: Any) -> None:
         self._engine = engine
 
     @property
-    def lr(self):
+    def lr(self) -> float:
         """Learning rate used by the next change of the weights (settable)."""
-        return self._engine.lr
+        return cast(float, self._engine.lr)
 
     @lr.setter
-    def lr(self, value):
+    def lr(self, value: float) -> None:
         self._engine.lr = value
 
     @property
-    def momentum(self):
+    def momentum(self) -> float:
         """Momentum (Adam: its first beta) of the next change (settable).
 
         The velocity of eq. 9 is kept when it changes.
         """
-        return self._engine.momentum
+        return cast(float, self._engine.momentum)
 
     @momentum.setter
-    def momentum(self, value):
+    def momentum(self, value: float) -> None:
         self._engine.momentum = value
 
-    def layer_names(self):
+    def layer_names(self) -> list[str]:
         """Names of the weight layers: ``hidden_1``, ..., ``output``."""
-        return self._engine.layer_names()
+        return cast(list[str], self._engine.layer_names())
 
-    def activation_stats(self, X):
+    def activation_stats(self, X: Any) -> LayerStats:
         """``[(layer, [mean, std, saturated, dead])]`` of each layer's outputs.
 
         ``X`` is prepared data (see :meth:`TrainingContext.probe`).
@@ -63,38 +71,39 @@ class EngineView:
         logistic, tanh or softmax unit, ``dead`` the share of units that are
         <= 0 on every sample.
         """
-        return self._engine.activation_stats(X)
+        return cast(LayerStats, self._engine.activation_stats(X))
 
-    def gradient_stats(self, X, Y, sample_weight=None):
+    def gradient_stats(self, X: Any, Y: Any, sample_weight: Any = None) -> LayerStats:
         """``[(layer, [mean, std, abs_max, norm])]`` of dE/dW on prepared data.
 
         The optimizer's own gradients and state are not touched.
         """
-        return self._engine.gradient_stats(X, Y, sample_weight)
+        return cast(LayerStats, self._engine.gradient_stats(X, Y, sample_weight))
 
-    def weight_stats(self):
+    def weight_stats(self) -> LayerStats:
         """``[(layer, [mean, std, abs_max, norm])]`` of each weight matrix."""
-        return self._engine.weight_stats()
+        return cast(LayerStats, self._engine.weight_stats())
 
-    def to_numpy(self, stats):
+    def to_numpy(self, stats: Any) -> NDArray[Any]:
         """A statistics vector as a NumPy array (one device sync on torch)."""
-        return self._engine.to_numpy(stats)
+        return cast(NDArray[Any], self._engine.to_numpy(stats))
 
-    def weights(self):
+    def weights(self) -> tuple[list[NDArray[Any]], list[NDArray[Any]]]:
         """``(coefs, intercepts)``: lists of NumPy arrays, ``coefs[i]`` of
         shape (units of layer i, units of layer i + 1)."""
         coefs, intercepts = self._engine.weights()
         return [np.array(c) for c in coefs], [np.array(b) for b in intercepts]
 
-    def predict(self, X):
+    def predict(self, X: Any) -> NDArray[Any]:
         """The network's outputs (after the output units) for NumPy ``X``."""
-        return self._engine.predict(np.asarray(X, dtype=self._engine.dtype))
+        outputs = self._engine.predict(np.asarray(X, dtype=self._engine.dtype))
+        return cast(NDArray[Any], outputs)
 
-    def snapshot(self):
+    def snapshot(self) -> Any:
         """An opaque copy of the weights and the optimizer's state."""
         return self._engine.snapshot()
 
-    def restore(self, snapshot):
+    def restore(self, snapshot: Any) -> None:
         """Return to a state saved by :meth:`snapshot`."""
         self._engine.restore(snapshot)
 
@@ -141,31 +150,39 @@ class TrainingContext:
     weights of the moment, e.g. to score a validation set of your own.
     """
 
-    def __init__(self, estimator, engine, data, state, max_epochs, fitted=None):
+    def __init__(
+        self,
+        estimator: Any,
+        engine: Any,
+        data: Any,
+        state: "TrainingState",
+        max_epochs: int,
+        fitted: dict[str, Any] | None = None,
+    ) -> None:
         self.estimator = estimator
         self.engine = EngineView(engine)
         self.state = state
         self.max_epochs = max_epochs
         self.epoch = state.epoch
         self.step = state.n_steps
-        self.batch_loss = None
-        self.batch_weight = None
-        self.logs = {}
+        self.batch_loss: Any = None
+        self.batch_weight: Any = None
+        self.logs: dict[str, Any] = {}
         self.stop_training = False
-        self.stop_reason = None
+        self.stop_reason: str | None = None
         self.restored_best = False
         self._engine = engine
         self._data = data
         self._fitted = {} if fitted is None else fitted
 
-    def _model_now(self):
+    def _model_now(self) -> Any:
         """A shallow copy of the estimator, fitted with the current weights."""
         model = copy.copy(self.estimator)
         model.__dict__.update(self._fitted)
         model._engine = self._engine
         return model
 
-    def predict(self, X):
+    def predict(self, X: Any) -> Any:
         """The estimator's ``predict`` with the weights of this moment.
 
         For a validation score during training (``estimator.predict`` works
@@ -173,11 +190,11 @@ class TrainingContext:
         """
         return self._model_now().predict(X)
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """The estimator's ``score`` with the weights of this moment."""
-        return self._model_now().score(X, y, sample_weight=sample_weight)
+        return cast(float, self._model_now().score(X, y, sample_weight=sample_weight))
 
-    def probe(self, n_rows):
+    def probe(self, n_rows: int) -> tuple[Any, Any, Any]:
         """The first ``n_rows`` training samples ``(X, Y, sample_weight)``,
         prepared as the engine trains on them (tensors on the torch device)."""
-        return self._engine.probe(self._data, n_rows)
+        return cast(tuple[Any, Any, Any], self._engine.probe(self._data, n_rows))

@@ -11,16 +11,12 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import validate_data
 
-from ._base import _FLOAT_DTYPES, _SPARSE_FORMATS, BaseMLP, TargetSpec
+from ._estimator import FLOAT_DTYPES, SPARSE_FORMATS, BaseMLP, TargetSpec
 from ._validation import mean_and_scale, non_numeric_error
 
 
 class MLPRegressorBase(RegressorMixin, BaseMLP):
     """Target scaling and predictions of the regressors."""
-
-    # The squared error keeps rewarding a fit of the noise that accuracy
-    # ignores: on small data, let a held-out split choose the epochs.
-    _SMALL_DATA_VALIDATION = "refit"
 
     _parameter_constraints = {
         **BaseMLP._parameter_constraints,
@@ -54,8 +50,8 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
             X,
             y,
             reset=reset,
-            dtype=_FLOAT_DTYPES,
-            accept_sparse=_SPARSE_FORMATS,
+            dtype=FLOAT_DTYPES,
+            accept_sparse=SPARSE_FORMATS,
             multi_output=True,
             y_numeric=True,
         )
@@ -116,9 +112,8 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
             "_y_constant": self._y_constant & same,
         }
 
-    def _score_outputs(self, outputs, Y, sample_weight):
-        # R2 per output is unchanged by the affine target scaling.
-        return r2_score(Y, outputs, sample_weight=sample_weight)
+    def _output_scorer(self, target):
+        return _r2
 
     def _upgraded_state(self, state, saved):
         state = super()._upgraded_state(state, saved)
@@ -158,3 +153,9 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+def _r2(outputs, Y, sample_weight):
+    """The validation score of a regressor: R2 (per output, unchanged by the
+    affine target scaling)."""
+    return r2_score(Y, outputs, sample_weight=sample_weight)

@@ -10,6 +10,11 @@ recorders and schedules are the user's. The loop itself only
 * stops training that diverges (non-finite or exploding loss),
 * turns Ctrl-C anywhere in it into a normal end that keeps the best state,
 * calls the hooks, old-style ones through an adapter (with a FutureWarning).
+
+It receives data, never the estimator's methods: a :class:`TrainingJob`
+holds the engine, its prepared data, the :class:`TrainingPlan` and the
+callbacks; a :class:`Validation` holds the held-out arrays and two plain
+functions that measure outputs against them.
 """
 
 import inspect
@@ -17,16 +22,27 @@ import math
 import signal
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from types import FrameType
+from typing import Any, cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ._context import TrainingContext
+from ._engine import BatchHook, Engine
 from ._warnings import warn
 from .callbacks import Callback
 from .exceptions import DivergenceError, StopTraining, TrainingInterruptedWarning
+
+#: ``measure(outputs, Y, sample_weight) -> float``: network outputs measured
+#: against encoded targets (a score, higher is better, or a loss).
+OutputMeasure = Callable[[NDArray[Any], NDArray[Any], NDArray[Any] | None], float]
+
+#: One hook of one callback, called with the training context.
+HookCall = Callable[[TrainingContext], Any]
 
 #: A loss this many times its first epoch's value means training blew up.
 BLOW_UP_FACTOR = 1e4
@@ -45,11 +61,11 @@ class EpochLog:
 
     _INITIAL_CAPACITY = 64
 
-    def __init__(self):
-        self._columns = {}
+    def __init__(self) -> None:
+        self._columns: dict[str, NDArray[np.float64]] = {}
         self._size = 0
 
-    def append(self, row):
+    def append(self, row: dict[str, float]) -> None:
         """Add one epoch's ``{name: number}``."""
         for name, value in row.items():
             column = self._columns.get(name, np.empty(0))
@@ -60,39 +76,39 @@ class EpochLog:
             column[self._size] = value
         self._size += 1
 
-    def column(self, name):
+    def column(self, name: str) -> NDArray[np.float64]:
         """One column as a NumPy array (a copy)."""
         return self._columns[name][: self._size].copy()
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._size
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(self._size))]
         if not -self._size <= index < self._size:
             raise IndexError("epoch log index out of range")
         index %= self._size
-        row = {}
+        row: dict[str, float] = {}
         for name, column in self._columns.items():
             value = column[index]
             if not np.isnan(value):
                 row[name] = int(value) if name == "epoch" else float(value)
         return row
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[dict[str, float]]:
         return (self[i] for i in range(self._size))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"EpochLog({self._size} epochs, columns={list(self._columns)})"
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         return {
             "columns": {k: v[: self._size].copy() for k, v in self._columns.items()},
             "size": self._size,
         }
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self._columns, self._size = state["columns"], state["size"]
 
 
@@ -104,16 +120,16 @@ class TrainingState:
     n_iter: int = 0
     n_steps: int = 0
     n_samples_seen: int = 0
-    loss_curve: list = field(default_factory=list)
+    loss_curve: list[float] = field(default_factory=list)
     best_loss: float = math.inf
-    validation_scores: list | None = None
-    validation_losses: list | None = None
+    validation_scores: list[float] | None = None
+    validation_losses: list[float] | None = None
     best_validation_score: float | None = None
     stop_reason: str | None = None
     divergence: Any = None  #: the DivergenceError a callback recovered from
     epochs: EpochLog = field(default_factory=EpochLog)
 
-    def record(self, logs):
+    def record(self, logs: dict[str, Any]) -> None:
         """Add an epoch's ``logs`` to the curves."""
         self.epoch = logs["epoch"]
         self.n_iter += 1
@@ -124,23 +140,28 @@ class TrainingState:
                 self.validation_scores, self.validation_losses = [], []
                 self.best_validation_score = -math.inf
             self.validation_scores.append(logs["validation_score"])
-            self.validation_losses.append(logs["validation_loss"])
-            best = max(self.best_validation_score, logs["validation_score"])
-            self.best_validation_score = best
+            cast(list[float], self.validation_losses).append(logs["validation_loss"])
+            best = cast(float, self.best_validation_score)
+            self.best_validation_score = max(best, logs["validation_score"])
         self.epochs.append(logs)
 
 
 @dataclass
 class Validation:
-    """A held-out split and how to score the network's outputs on it."""
+    """A held-out split and two plain functions that measure outputs on it.
 
-    X: Any
-    Y: Any
-    sample_weight: Any
-    score: Any  #: ``score(outputs, Y, sample_weight) -> float``, higher is better
-    loss: Any  #: ``loss(outputs, Y, sample_weight) -> float``
+    ``score`` and ``loss`` are built from the target part (e.g. the accuracy
+    of a classifier, the training loss of the network's output units); the
+    loop never calls back into the estimator.
+    """
 
-    def measure(self, engine):
+    X: Any  #: inputs of the split, as the engine predicts from them
+    Y: NDArray[Any]  #: encoded targets
+    sample_weight: NDArray[Any] | None
+    score: OutputMeasure  #: higher is better
+    loss: OutputMeasure
+
+    def measure(self, engine: Engine) -> dict[str, float]:
         """``{"validation_score", "validation_loss"}`` at the current weights."""
         with np.errstate(over="ignore", invalid="ignore"):
             outputs = engine.predict(self.X)
@@ -182,28 +203,28 @@ class InterruptGate:
     half-saved.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.armed = True
         self.pending = False
 
-    def defer(self):
+    def defer(self) -> None:
         """From now on, only record Ctrl-C."""
         self.armed = False
 
-    def arm(self):
+    def arm(self) -> None:
         """From now on, Ctrl-C raises; one recorded meanwhile raises now."""
         self.armed = True
         if self.pending:
             self.pending = False
             raise KeyboardInterrupt
 
-    def _on_sigint(self, signum, frame):
+    def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
         if self.armed:
             raise KeyboardInterrupt
         self.pending = True
 
     @contextmanager
-    def installed(self):
+    def installed(self) -> Iterator["InterruptGate"]:
         """The gate as SIGINT's handler for the duration of the block."""
         if (
             threading.current_thread() is not threading.main_thread()
@@ -218,29 +239,47 @@ class InterruptGate:
             signal.signal(signal.SIGINT, previous)
 
 
-def train(estimator, engine, data, plan, callbacks, state, gate=None, fitted=None):
-    """Train ``engine`` on prepared ``data``; ``state`` records what happens.
+@dataclass
+class TrainingJob:
+    """One run of the loop: what to train, on what, how, and who listens.
 
-    Returns the stop reason (also in ``state.stop_reason``). Raises
+    ``estimator`` and ``fitted`` only reach the callbacks' context: the
+    estimator being fitted (its parameters) and the attributes that let
+    ``context.predict`` decode outputs (classes, target scaling) before the
+    fit sets them.
+    """
+
+    engine: Engine
+    data: Any  #: the engine's prepared ``(X, Y, sample_weight)``
+    plan: TrainingPlan
+    callbacks: list[Callback] = field(default_factory=list)
+    state: TrainingState = field(default_factory=TrainingState)
+    gate: InterruptGate = field(default_factory=InterruptGate)
+    estimator: Any = None
+    fitted: dict[str, Any] = field(default_factory=dict)
+
+
+def train(job: TrainingJob) -> str | None:
+    """Run ``job``; ``job.state`` records what happens.
+
+    Returns the stop reason (also in ``job.state.stop_reason``). Raises
     :class:`~rumelhart.exceptions.DivergenceError` when training diverged
     and no callback restored an earlier state; ``KeyboardInterrupt`` ends
     training with a :class:`~rumelhart.exceptions.TrainingInterruptedWarning`.
-    ``gate`` (an :class:`InterruptGate`) is disarmed when the epochs end;
-    ``fitted`` holds the attributes that let ``context.predict`` decode
-    outputs (classes, target scaling) before the fit sets them.
+    ``job.gate`` is disarmed when the epochs end.
     """
-    gate = InterruptGate() if gate is None else gate
+    engine, plan, state, gate = job.engine, job.plan, job.state, job.gate
     context = TrainingContext(
-        estimator, engine, data, state, plan.max_epochs, fitted=fitted
+        job.estimator, engine, job.data, state, plan.max_epochs, fitted=job.fitted
     )
-    hooks = Hooks(callbacks)
-    engine.start_fit(_n_rows(data), plan.batch_size, plan.max_epochs)
+    hooks = Hooks(job.callbacks)
+    engine.start_fit(_n_rows(job.data), plan.batch_size, plan.max_epochs)
     diverged = None
     try:
         try:
             hooks.fit_begin(context)
             gate.arm()
-            context.stop_reason = _run_epochs(engine, data, plan, hooks, context)
+            context.stop_reason = _run_epochs(job, hooks, context)
         except _Diverged as exc:
             context.stop_reason, diverged = "diverged", str(exc)
         except KeyboardInterrupt:
@@ -250,26 +289,26 @@ def train(estimator, engine, data, plan, callbacks, state, gate=None, fitted=Non
         engine.end_fit()
     interrupted = hooks.fit_end(context) or context.stop_reason == "interrupted"
     state.stop_reason = "interrupted" if interrupted else context.stop_reason
-    _conclude(engine, plan, context, diverged, interrupted)
+    _conclude(job, context, diverged, interrupted)
     return state.stop_reason
 
 
-def _n_rows(data):
-    return data[0].shape[0]
+def _n_rows(data: Any) -> int:
+    return int(data[0].shape[0])
 
 
-def _run_epochs(engine, data, plan, hooks, context):
+def _run_epochs(job: TrainingJob, hooks: "Hooks", context: TrainingContext) -> str:
     """The epochs; returns why they stopped."""
-    state = context.state
+    state, n_rows = job.state, _n_rows(job.data)
     on_batch = hooks.batch_hook(context)
-    steps_per_epoch = -(-_n_rows(data) // plan.batch_size)
+    steps_per_epoch = -(-n_rows // job.plan.batch_size)
     try:
-        for _ in range(plan.max_epochs):
+        for _ in range(job.plan.max_epochs):
             context.epoch = state.epoch + 1
             hooks.epoch_begin(context)
-            logs = _train_epoch(engine, data, plan, on_batch, context)
+            logs = _train_epoch(job, on_batch, context)
             state.n_steps += steps_per_epoch
-            state.n_samples_seen += _n_rows(data)
+            state.n_samples_seen += n_rows
             context.step = state.n_steps
             state.record(logs)
             context.logs = logs
@@ -280,16 +319,19 @@ def _run_epochs(engine, data, plan, hooks, context):
     finally:
         # Batch listeners count the steps of an epoch cut short.
         state.n_steps = max(state.n_steps, context.step)
-    return plan.exhausted
+    return job.plan.exhausted
 
 
-def _train_epoch(engine, data, plan, on_batch, context):
+def _train_epoch(
+    job: TrainingJob, on_batch: BatchHook | None, context: TrainingContext
+) -> dict[str, Any]:
     """One epoch and its measurements: ``logs``."""
+    engine, plan = job.engine, job.plan
     started = time.perf_counter()
     # Overflow is detected below and reported as a divergence.
     with np.errstate(over="ignore", invalid="ignore"):
-        loss = engine.run_epoch(data, plan.batch_size, plan.shuffle, on_batch)
-    logs = {"epoch": context.epoch, "loss": loss}
+        loss = engine.run_epoch(job.data, plan.batch_size, plan.shuffle, on_batch)
+    logs: dict[str, Any] = {"epoch": context.epoch, "loss": loss}
     first = context.state.loss_curve[0] if context.state.loss_curve else loss
     if not (np.isfinite(loss) and engine.params_finite()):
         what = f"the loss became {loss}" if not np.isfinite(loss) else None
@@ -307,12 +349,14 @@ def _train_epoch(engine, data, plan, on_batch, context):
     return logs
 
 
-def _conclude(engine, plan, context, diverged, interrupted):
+def _conclude(
+    job: TrainingJob, context: TrainingContext, diverged: str | None, interrupted: bool
+) -> None:
     """Fail on a divergence nothing recovered from; warn of a recovery and
     of an interruption."""
     epoch = context.epoch
     if diverged is None and not interrupted:
-        diverged = _final_weights_problem(engine, plan)
+        diverged = _final_weights_problem(job.engine, job.plan)
     if diverged is not None:
         error = DivergenceError(
             f"Training diverged at epoch {max(epoch, 1)}: {diverged}."
@@ -330,7 +374,7 @@ def _conclude(engine, plan, context, diverged, interrupted):
         )
 
 
-def _final_weights_problem(engine, plan):
+def _final_weights_problem(engine: Engine, plan: TrainingPlan) -> str | None:
     """What is wrong with the weights training ended with, or None.
 
     The last epoch's change is never measured by a loss: check that the
@@ -355,7 +399,7 @@ _HOOKS = (
 )
 
 #: What an old-style hook (before 0.2) took after the estimator and engine.
-_LEGACY_ARGUMENTS = {
+_LEGACY_ARGUMENTS: dict[str, Callable[[TrainingContext], tuple[Any, ...]]] = {
     "on_fit_begin": lambda c: (c._data,),
     "on_epoch_begin": lambda c: (c.epoch,),
     "on_batch_end": lambda c: (c.step, c.batch_loss, c.batch_weight),
@@ -364,7 +408,7 @@ _LEGACY_ARGUMENTS = {
 }
 
 
-def _call_style(method):
+def _call_style(method: Callable[..., Any]) -> str:
     """How to call a hook: ``"keyword"`` (``context=``), ``"positional"``
     (one argument of another name) or ``"legacy"`` (the 0.1 signature)."""
     try:
@@ -387,12 +431,12 @@ def _call_style(method):
 class Hooks:
     """The callbacks of one fit, called in ``order``, old signatures adapted."""
 
-    def __init__(self, callbacks):
+    def __init__(self, callbacks: Sequence[Callback]) -> None:
         self.callbacks = sorted(callbacks, key=lambda c: c.order)
         self._calls = {name: self._bind(name) for name in _HOOKS}
-        self._begun = set()  # ids of the callbacks whose on_fit_begin ran
+        self._begun: set[int] = set()  # ids of the callbacks whose on_fit_begin ran
 
-    def _bind(self, name):
+    def _bind(self, name: str) -> list[tuple[Callback, HookCall]]:
         """``[(callback, call)]`` of the callbacks that override hook ``name``."""
         calls = []
         for callback in self.callbacks:
@@ -403,7 +447,7 @@ class Hooks:
         return calls
 
     @staticmethod
-    def _caller(callback, name, method):
+    def _caller(callback: Callback, name: str, method: Callable[..., Any]) -> HookCall:
         style = _call_style(method)
         if style == "keyword":
             return lambda context: method(context=context)
@@ -421,7 +465,7 @@ class Hooks:
             context.estimator, context.engine, *arguments(context)
         )
 
-    def fit_begin(self, context):
+    def fit_begin(self, context: TrainingContext) -> None:
         begins = {id(callback): call for callback, call in self._calls["on_fit_begin"]}
         for callback in self.callbacks:
             call = begins.get(id(callback))
@@ -429,16 +473,16 @@ class Hooks:
                 call(context)
             self._begun.add(id(callback))
 
-    def epoch_begin(self, context):
+    def epoch_begin(self, context: TrainingContext) -> None:
         for _, call in self._calls["on_epoch_begin"]:
             call(context)
 
-    def epoch_end(self, context):
+    def epoch_end(self, context: TrainingContext) -> bool:
         """Call every ``on_epoch_end``; whether one asked to stop."""
         requests = [call(context) for _, call in self._calls["on_epoch_end"]]
         return any(requests)
 
-    def fit_end(self, context):
+    def fit_end(self, context: TrainingContext) -> bool:
         """Call ``on_fit_end`` of every callback that began, even after Ctrl-C
         in one of them; whether there was one."""
         interrupted = False
@@ -453,13 +497,13 @@ class Hooks:
                 pass
         return interrupted
 
-    def batch_hook(self, context):
+    def batch_hook(self, context: TrainingContext) -> BatchHook | None:
         """The engine's per-batch hook, or None when no callback listens."""
         calls = [call for _, call in self._calls["on_batch_end"]]
         if not calls:
             return None
 
-        def on_batch(batch_loss, batch_weight):
+        def on_batch(batch_loss: Any, batch_weight: Any) -> None:
             context.step += 1
             context.batch_loss, context.batch_weight = batch_loss, batch_weight
             for call in calls:
@@ -474,7 +518,7 @@ class Printer(Callback):
     key = "printer"
     order = 200
 
-    def on_epoch_end(self, context):
+    def on_epoch_end(self, context: TrainingContext) -> None:
         print(
             ", ".join(
                 f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"
@@ -482,5 +526,5 @@ class Printer(Callback):
             )
         )
 
-    def on_fit_end(self, context):
+    def on_fit_end(self, context: TrainingContext) -> None:
         print(f"Training stopped after epoch {context.epoch}: {context.stop_reason}.")

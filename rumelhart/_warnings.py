@@ -7,7 +7,7 @@ import warnings
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
-def warn(message, category):
+def warn(message: str | Warning, category: type[Warning] | None) -> None:
     """``warnings.warn`` with the stack level of the first caller outside
     the package, however deep inside it the warning arises."""
     level = 2  # warnings.warn(stacklevel=2) names the caller of warn()

@@ -13,8 +13,12 @@ class DivergenceError(FloatingPointError):
     """Training produced a non-finite loss, usually from a too large learning rate.
 
     Raised the epoch it happens; the estimator keeps the state it had before
-    the call to ``fit`` or ``partial_fit``.
+    the call to ``fit`` or ``partial_fit``. ``epoch`` and ``what`` (the
+    epoch and what blew up) are set when training raises it.
     """
+
+    epoch: int
+    what: str
 
 
 class StopTraining(Exception):

@@ -11,7 +11,11 @@ from typing import Any
 
 from sklearn.base import BaseEstimator, is_classifier
 
-from .rumelhart_mlp import _NumpyBackend
+from .rumelhart_mlp import (
+    RumelhartAutoencoder,
+    RumelhartClassifier,
+    RumelhartRegressor,
+)
 
 __all__ = ["PAPER_SETTINGS", "paper_recipe"]
 
@@ -70,7 +74,8 @@ def paper_recipe(
     >>> clf.n_iter_
     2000
     """
-    if not isinstance(estimator, _NumpyBackend):  # subclasses too
+    numpy_estimators = (RumelhartClassifier, RumelhartRegressor, RumelhartAutoencoder)
+    if not isinstance(estimator, numpy_estimators):  # subclasses too
         raise TypeError(
             "paper_recipe sets the parameters of the NumPy estimators "
             "(RumelhartClassifier, RumelhartRegressor, RumelhartAutoencoder); "

@@ -2,11 +2,9 @@
 
 from numbers import Real
 
-import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._autoencoder import MLPAutoencoderBase
-from ._base import BackendSpec
 from ._classifier import MLPClassifierBase
 from ._docstrings import (
     AUTOENCODER_REPRESENTATION,
@@ -16,11 +14,8 @@ from ._docstrings import (
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
 )
-from ._numpy_engine import NumpyMLP, chunk_rows
+from ._estimator.backends.numpy import NumpyBackend
 from ._regressor import MLPRegressorBase
-from ._resources import available_host_memory, check_fit_memory
-from ._warnings import warn
-from .exceptions import MomentumWarning
 
 _RUMELHART_CONSTRAINTS = {
     "eps": [Interval(Real, 0, None, closed="neither")],
@@ -90,69 +85,11 @@ _ATTRIBUTES_DOC = (
 )
 
 
-class _NumpyBackend:
-    """Builds the NumPy engine from the estimator's parameters."""
-
-    _learning_rate_param = "eps"
-
-    def _backend_spec(self):
-        return BackendSpec(
-            learning_rate_name=self._learning_rate_param,
-            hidden_activation="logistic",
-            reduction=self.reduction,
-        )
-
-    #: ``weight_decay="auto"``: ``min(_MAX_AUTO_DECAY, _AUTO_DECAY_SAMPLES /
-    #: n_samples)``. Shrinking every weight by d per change is a gradient
-    #: step on an L2 penalty of d / (2 eps) on the mean error: falling as
-    #: 1 / n, it is a fixed prior on the summed error, which matters less
-    #: as the data grow (on the quality benchmark's 160,000 rows it changes
-    #: nothing; on its small sets it keeps the logistic units from
-    #: overfitting), and the cap keeps small data from shrinking the
-    #: weights by more than 0.1 % a change.
-    _AUTO_DECAY_SAMPLES = 10.0
-    _MAX_AUTO_DECAY = 1e-3
-
-    def _weight_decay(self, n_samples):
-        if isinstance(self.weight_decay, str):  # "auto"
-            return min(self._MAX_AUTO_DECAY, self._AUTO_DECAY_SAMPLES / n_samples)
-        return self.weight_decay
-
-    def _make_engine(self, spec, batch_size, n_samples):
-        rows = min(batch_size, chunk_rows(spec.layer_sizes))
-        itemsize = np.dtype(spec.dtype).itemsize
-        memory = available_host_memory()
-        check_fit_memory(spec.layer_sizes, rows, itemsize, memory, "memory")
-        return NumpyMLP.from_spec(
-            spec,
-            lr=self.eps,
-            momentum=self.alpha,
-            weight_decay=self._weight_decay(n_samples),
-            init_range=self.init_range,
-        )
-
-    def _warn_about_parameters(self):
-        if 0 < self.alpha < 0.01:
-            warn(
-                f"alpha={self.alpha!r} is the momentum α of eq. 9 here, not "
-                "scikit-learn's L2 penalty (that is weight_decay); momentum this "
-                "small trains far slower than the default 0.9. Silence this with "
-                "warnings.filterwarnings('ignore', category=rumelhart.exceptions"
-                ".MomentumWarning).",
-                MomentumWarning,
-            )
-
-    def _divergence_hints(self):
-        hints = super()._divergence_hints()
-        if self.init_range != "auto" and self.init_range > 10:
-            hints.append(
-                f"init_range={self.init_range!r} starts from huge weights; the "
-                "paper uses 0.3."
-            )
-        return hints
+#: The backend of the NumPy estimators (a class attribute: never pickled).
+_NUMPY_BACKEND = NumpyBackend()
 
 
-class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
+class RumelhartClassifier(MLPClassifierBase):
     __doc__ = (
         """Multilayer perceptron classifier of Rumelhart, Hinton & Williams (1986).
 
@@ -202,6 +139,7 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
     """
     )
 
+    _backend = _NUMPY_BACKEND
     _parameter_constraints = {
         **MLPClassifierBase._parameter_constraints,
         **_RUMELHART_CONSTRAINTS,
@@ -257,7 +195,7 @@ class RumelhartClassifier(_NumpyBackend, MLPClassifierBase):
         self.callbacks = callbacks
 
 
-class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
+class RumelhartRegressor(MLPRegressorBase):
     __doc__ = (
         """Multilayer perceptron regressor of Rumelhart, Hinton & Williams (1986).
 
@@ -299,6 +237,7 @@ class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
     """
     )
 
+    _backend = _NUMPY_BACKEND
     _parameter_constraints = {
         **MLPRegressorBase._parameter_constraints,
         **_RUMELHART_CONSTRAINTS,
@@ -350,7 +289,7 @@ class RumelhartRegressor(_NumpyBackend, MLPRegressorBase):
         self.callbacks = callbacks
 
 
-class RumelhartAutoencoder(_NumpyBackend, MLPAutoencoderBase):
+class RumelhartAutoencoder(MLPAutoencoderBase):
     __doc__ = (
         """Autoencoder of Rumelhart, Hinton & Williams (1986): the encoder problems.
 
@@ -396,6 +335,7 @@ class RumelhartAutoencoder(_NumpyBackend, MLPAutoencoderBase):
     """
     )
 
+    _backend = _NUMPY_BACKEND
     _parameter_constraints = {
         **MLPAutoencoderBase._parameter_constraints,
         **_RUMELHART_CONSTRAINTS,

@@ -4,17 +4,14 @@ Importing this module imports torch; ``rumelhart`` imports it only when one of
 its estimators is first used.
 """
 
-import copy
 import inspect
-from contextlib import contextmanager
-from dataclasses import replace
 from numbers import Real
 
 import numpy as np
+from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._autoencoder import MLPAutoencoderBase
-from ._base import BackendSpec
 from ._classifier import MLPClassifierBase
 from ._docstrings import (
     AUTOENCODER_REPRESENTATION,
@@ -24,20 +21,8 @@ from ._docstrings import (
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
 )
+from ._estimator.backends.torch import ACTIVATIONS, TorchBackend, nn, torch
 from ._regressor import MLPRegressorBase
-from ._resources import check_fit_memory
-from ._torch_data import dataset_to_arrays, is_torch_data
-from ._torch_engine import (
-    ACTIVATIONS,
-    TorchMLP,
-    available_memory,
-    build_mlp,
-    build_seeded,
-    chunk_rows,
-    nn,
-    resolve_device,
-    torch,
-)
 
 _TORCH_CONSTRAINTS = {
     "activation": [StrOptions(set(ACTIVATIONS))],
@@ -158,176 +143,61 @@ def check_module_params(module, params):
     return params
 
 
-class _TorchBackend:
-    """Builds the torch engine from the estimator's parameters."""
-
-    _learning_rate_param = "lr"
-
-    def _backend_spec(self):
-        return BackendSpec(
-            learning_rate_name=self._learning_rate_param,
-            hidden_activation=self.activation,
-        )
-
-    @contextmanager
-    def _process_state(self):
-        # Ctrl-C can land inside torch.no_grad().__enter__, after it turned
-        # gradients off but before its block began, so its __exit__ never
-        # runs: without this the user's next fit could not backpropagate.
-        enabled = torch.is_grad_enabled()
-        try:
-            yield
-        finally:
-            torch.set_grad_enabled(enabled)
-
-    def _device(self):
-        """The ``torch.device`` of the ``device`` parameter, checked."""
-        if not (isinstance(self.device, str) and self.device == "auto"):
-            try:
-                torch.device(self.device)
-            except (RuntimeError, ValueError, TypeError) as exc:
-                raise ValueError(
-                    f"device={self.device!r} names no torch device; use 'auto', "
-                    "'cpu', 'cuda', 'cuda:<index>' or 'mps'."
-                ) from exc
-        return resolve_device(self.device)
-
-    def _make_engine(self, spec, batch_size, n_samples):
-        device = self._device()
-        dtype = spec.dtype if self.dtype is None else np.dtype(self.dtype)
-        if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}.")
-        if self.module is None:
-            rows = min(batch_size, chunk_rows(max(spec.layer_sizes)))
-            where = "memory" if device.type == "cpu" else f"memory of {device}"
-            memory = available_memory(device)
-            check_fit_memory(spec.layer_sizes, rows, dtype.itemsize, memory, where)
-        if spec.input_mask is not None and self.module is not None:
-            raise ValueError(
-                "input_groups shapes the built-in network's first layer; a custom "
-                "module must build its own groups."
-            )
-        module = self._build_module(spec.layer_sizes, spec.seed)
-        self._check_module(module, spec.layer_sizes)
-        return TorchMLP.from_spec(
-            replace(spec, dtype=dtype),
-            module,
-            device=device,
-            optimizer=self.optimizer,
-            # Plain floats: torch's optimizers fail deep inside on a bool.
-            lr=float(self.lr),
-            momentum=float(self.momentum),
-            weight_decay=float(self.weight_decay),
-            lr_schedule=self.lr_schedule,
-        )
-
-    def _divergence_hints(self):
-        hints = super()._divergence_hints()
-        if self.weight_decay > 1:
-            hints.append(
-                f"weight_decay={self.weight_decay!r} is large; it is usually below 0.1."
-            )
-        return hints
-
-    def _build_module(self, layer_sizes, seed):
-        if self.module is None:
-            generator = torch.Generator().manual_seed(seed % 2**63)
-            return build_mlp(layer_sizes, self.activation, generator)
-        if isinstance(self.module, nn.Module):
-            return copy.deepcopy(self.module)
-        kwargs = check_module_params(self.module, self.module_params or {})
-        module = build_seeded(
-            lambda: self.module(layer_sizes[0], layer_sizes[-1], **kwargs), seed % 2**63
-        )
-        if not isinstance(module, nn.Module):
-            raise TypeError(
-                "module must be a torch.nn.Module, or a class or callable that "
-                f"returns one; {self.module!r} returned {type(module).__name__}."
-            )
-        return module
-
-    @staticmethod
-    def _check_module(module, layer_sizes):
-        n_features, n_outputs = layer_sizes[0], layer_sizes[-1]
-        param = next(module.parameters(), None)
-        dtype = torch.float32 if param is None else param.dtype
-        try:
-            with torch.no_grad():
-                out = module(torch.zeros(2, n_features, dtype=dtype))
-        except Exception as exc:
-            raise ValueError(
-                f"module failed on a batch of shape (2, {n_features}) "
-                f"(n_samples, n_features): {exc}"
-            ) from exc
-        if tuple(out.shape) != (2, n_outputs):
-            raise ValueError(
-                f"module must map (n_samples, {n_features}) to (n_samples, "
-                f"{n_outputs}) raw outputs; it returned shape {tuple(out.shape)}."
-            )
-
-    def set_params(self, **params):
-        """Set parameters; ``module__<name>`` sets ``module_params[name]``.
-
-        As in skorch, ``module__<name>`` (in ``set_params`` or a grid
-        search's ``param_grid``) reaches the custom module's constructor.
-
-        Parameters
-        ----------
-        **params : dict
-            Estimator parameters, and ``module__<name>`` entries.
-
-        Returns
-        -------
-        self : estimator
-        """
-        prefix = "module__"
-        routed = {
-            k[len(prefix) :]: v for k, v in params.items() if k.startswith(prefix)
-        }
-        if routed:
-            check_module_params(params.get("module", self.module), routed)
-            current = self.module_params if isinstance(self.module_params, dict) else {}
-            self.module_params = {**current, **routed}
-        rest = {k: v for k, v in params.items() if not k.startswith(prefix)}
-        return super().set_params(**rest) if rest else self
-
-    def get_params(self, deep=True):
-        """Parameters of the estimator; with ``deep``, ``module__<name>`` too.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Also list the entries of ``module_params`` as ``module__<name>``.
-
-        Returns
-        -------
-        params : dict
-        """
-        params = super().get_params(deep=deep)
-        if deep and isinstance(self.module_params, dict):
-            params.update({f"module__{k}": v for k, v in self.module_params.items()})
-        return params
-
-    def _engine_attributes(self, engine):
-        attrs = {"device_": str(engine.device)}
-        if self.module is None:
-            attrs.update(super()._engine_attributes(engine))
-        return attrs
-
-    def _as_arrays(self, X, y, *, fitting):
-        if is_torch_data(X):
-            return dataset_to_arrays(X, y, fitting=fitting)
-        return X, y
-
-    @property
-    def module_(self):
-        """The trained ``torch.nn.Module``."""
-        if not hasattr(self, "_engine"):
-            raise AttributeError("module_ exists after fit.")
-        return self._engine.module
+#: The backend of the torch estimators (a class attribute: never pickled).
+_TORCH_BACKEND = TorchBackend(check_module_params)
 
 
-class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
+def _set_params(self, **params):
+    """Set parameters; ``module__<name>`` sets ``module_params[name]``.
+
+    As in skorch, ``module__<name>`` (in ``set_params`` or a grid
+    search's ``param_grid``) reaches the custom module's constructor.
+
+    Parameters
+    ----------
+    **params : dict
+        Estimator parameters, and ``module__<name>`` entries.
+
+    Returns
+    -------
+    self : estimator
+    """
+    prefix = "module__"
+    routed = {k[len(prefix) :]: v for k, v in params.items() if k.startswith(prefix)}
+    if routed:
+        check_module_params(params.get("module", self.module), routed)
+        current = self.module_params if isinstance(self.module_params, dict) else {}
+        self.module_params = {**current, **routed}
+    rest = {k: v for k, v in params.items() if not k.startswith(prefix)}
+    return BaseEstimator.set_params(self, **rest) if rest else self
+
+
+def _get_params(self, deep=True):
+    """Parameters of the estimator; with ``deep``, ``module__<name>`` too.
+
+    Parameters
+    ----------
+    deep : bool, default=True
+        Also list the entries of ``module_params`` as ``module__<name>``.
+
+    Returns
+    -------
+    params : dict
+    """
+    params = BaseEstimator.get_params(self, deep=deep)
+    if deep and isinstance(self.module_params, dict):
+        params.update({f"module__{k}": v for k, v in self.module_params.items()})
+    return params
+
+
+def _trained_module(self):
+    """The trained ``torch.nn.Module``."""
+    if not hasattr(self, "_engine"):
+        raise AttributeError("module_ exists after fit.")
+    return self._engine.module
+
+
+class TorchMLPClassifier(MLPClassifierBase):
     __doc__ = (
         """Multilayer perceptron classifier on PyTorch, CPU or GPU.
 
@@ -372,10 +242,14 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
     """
     )
 
+    _backend = _TORCH_BACKEND
     _parameter_constraints = {
         **MLPClassifierBase._parameter_constraints,
         **_TORCH_CONSTRAINTS,
     }
+    set_params = _set_params
+    get_params = _get_params
+    module_ = property(_trained_module)
 
     def __init__(
         self,
@@ -437,7 +311,7 @@ class TorchMLPClassifier(_TorchBackend, MLPClassifierBase):
         self.callbacks = callbacks
 
 
-class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
+class TorchMLPRegressor(MLPRegressorBase):
     __doc__ = (
         """Multilayer perceptron regressor on PyTorch, CPU or GPU.
 
@@ -477,10 +351,14 @@ class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
     """
     )
 
+    _backend = _TORCH_BACKEND
     _parameter_constraints = {
         **MLPRegressorBase._parameter_constraints,
         **_TORCH_CONSTRAINTS,
     }
+    set_params = _set_params
+    get_params = _get_params
+    module_ = property(_trained_module)
 
     def __init__(
         self,
@@ -538,7 +416,7 @@ class TorchMLPRegressor(_TorchBackend, MLPRegressorBase):
         self.callbacks = callbacks
 
 
-class TorchAutoencoder(_TorchBackend, MLPAutoencoderBase):
+class TorchAutoencoder(MLPAutoencoderBase):
     __doc__ = (
         """Autoencoder on PyTorch, CPU or GPU: a learned code of the input.
 
@@ -578,10 +456,14 @@ class TorchAutoencoder(_TorchBackend, MLPAutoencoderBase):
     """
     )
 
+    _backend = _TORCH_BACKEND
     _parameter_constraints = {
         **MLPAutoencoderBase._parameter_constraints,
         **{k: v for k, v in _TORCH_CONSTRAINTS.items() if not k.startswith("module")},
     }
+    set_params = _set_params
+    get_params = _get_params
+    module_ = property(_trained_module)
 
     #: Autoencoders train the built-in network: transform and
     #: inverse_transform read its layers.

@@ -134,3 +134,51 @@ def test_skops_round_trip_of_numpy_estimators(cls, tmp_path):
         sio.load(path)
     restored = sio.load(path, trusted=untrusted)
     _assert_same_model(restored, est, X, y)
+
+
+#: What fitting adds to every estimator's pickled state (the parameters and
+#: ``_rumelhart_version`` aside); the task and the backend add the rest.
+_FITTED_STATE = {
+    "_callbacks_source",
+    "_engine",
+    "_state",
+    "_target",
+    "best_loss_",
+    "best_validation_score_",
+    "callbacks_",
+    "coefs_",
+    "history_",
+    "intercepts_",
+    "loss_",
+    "loss_curve_",
+    "n_features_in_",
+    "n_iter_",
+    "n_layers_",
+    "n_outputs_",
+    "n_steps_",
+    "out_activation_",
+    "stop_reason_",
+    "t_",
+    "validation_loss_",
+    "validation_scores_",
+}
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_pickled_state_is_the_fitted_attributes_only(cls):
+    """The backend is an object of the class, and a fit's working record is
+    dropped: a pickle holds parameters and fitted attributes, nothing else,
+    so pickles of this version and older ones hold the same names."""
+    est, _, _ = _fit_for_persistence(cls)
+    state = est.__getstate__()
+    expected = _FITTED_STATE | set(est.get_params(deep=False)) | {"_rumelhart_version"}
+    expected |= {"classes_"} if is_classifier(cls) else set()
+    expected |= set() if is_classifier(cls) else {f"_y_{k}" for k in _Y_SCALING}
+    expected |= {"device_"} if is_torch(cls) else set()
+    assert set(state) == expected
+    restored = pickle.loads(pickle.dumps(est))
+    assert "_backend" not in vars(restored)
+    assert restored._backend is type(est)._backend
+
+
+_Y_SCALING = ("constant", "level", "mean", "ndim", "scale")

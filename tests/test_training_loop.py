@@ -6,9 +6,13 @@
    untouched;
 3. interruption: Ctrl-C keeps the weights reached so far, consistently;
 4. going on and stopping: warm start and partial_fit continue training,
-   early stopping restores the best weights, a failed refit changes nothing.
+   early stopping restores the best weights, a failed refit changes nothing;
+5. what the loop is given: data and plain functions, never the estimator's
+   methods.
 """
 
+import functools
+import inspect
 import os
 import random
 import re
@@ -17,8 +21,10 @@ import sys
 
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator
 from sklearn.datasets import make_blobs, make_classification
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, r2_score
 
 from rumelhart.callbacks import Callback, ParamScheduler
 from rumelhart.exceptions import DivergenceError, TrainingInterruptedWarning
@@ -516,3 +522,48 @@ def test_failed_refit_leaves_estimator_unchanged(cls, blobs):
     assert est.n_features_in_ == X.shape[1]
     assert vars(est).keys() == before.keys()
     np.testing.assert_array_equal(est.predict(X), prediction)
+
+
+# -- 5. what the loop is given ------------------------------------------------------
+def _captured(function):
+    """Objects a function carries: a bound ``self``, a partial's arguments,
+    the cells of its closure."""
+    carried = [getattr(function, "__self__", None)]
+    if isinstance(function, functools.partial):
+        carried += [function.func, *function.args, *function.keywords.values()]
+    closure = getattr(function, "__closure__", None) or ()
+    carried += [cell.cell_contents for cell in closure]
+    return carried
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_validation_gets_arrays_and_plain_functions(cls, monkeypatch):
+    """The held-out split reaches the loop as arrays and two plain functions
+    of (outputs, Y, sample_weight): no estimator method, no estimator inside."""
+    from rumelhart import _training
+
+    seen, measure = [], _training.Validation.measure
+
+    def spy(self, engine):
+        seen.append(self)
+        return measure(self, engine)
+
+    monkeypatch.setattr(_training.Validation, "measure", spy)
+    X, y = dataset(cls)
+    est = fast(cls, early_stopping=True, max_iter=3).fit(X, y)
+    assert len(seen) == est.n_iter_
+    for function in (seen[0].score, seen[0].loss):
+        assert not inspect.ismethod(function)
+        assert not any(isinstance(c, BaseEstimator) for c in _captured(function))
+    assert isinstance(seen[0].X, np.ndarray) and isinstance(seen[0].Y, np.ndarray)
+    # The score is the task's metric (an independent oracle) at the weights
+    # kept, the best epoch's.
+    validation = seen[-1]
+    outputs = est._engine.predict(validation.X)
+    if is_classifier(cls):
+        expected = accuracy_score(validation.Y[:, 0] > 0.5, outputs[:, 0] > 0.5)
+    else:
+        expected = r2_score(validation.Y, outputs)
+    score = validation.score(outputs, validation.Y, validation.sample_weight)
+    assert score == pytest.approx(expected)
+    assert est.best_validation_score_ == pytest.approx(expected)

@@ -1,0 +1,80 @@
+"""The NumPy backend: the paper's network and eq. 9 (:class:`NumpyMLP`)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ... import _resources
+from ..._numpy_engine import NumpyMLP, chunk_rows
+from ..._warnings import warn
+from ...exceptions import MomentumWarning
+from .. import policy
+from . import Backend, BackendSpec, Engine, NetworkSpec
+
+
+@dataclass(frozen=True)
+class NumpyParams:
+    """The NumPy estimators' backend parameters."""
+
+    eps: float
+    alpha: float
+    weight_decay: float | str
+    init_range: float | str
+    reduction: str
+
+
+class NumpyBackend(Backend[NumpyParams]):
+    """Builds :class:`~rumelhart._numpy_engine.NumpyMLP` engines."""
+
+    params_type = NumpyParams
+    learning_rate_name = "eps"
+
+    def spec(self, params: NumpyParams) -> BackendSpec:
+        return BackendSpec(
+            learning_rate_name=self.learning_rate_name,
+            hidden_activation="logistic",
+            reduction=params.reduction,
+        )
+
+    def learning_rate(self, params: NumpyParams) -> float:
+        return params.eps
+
+    def make_engine(
+        self, params: NumpyParams, spec: NetworkSpec, batch_size: int, n_samples: int
+    ) -> Engine:
+        self.check_memory(spec.layer_sizes, batch_size, np.dtype(spec.dtype).itemsize)
+        engine: Engine = NumpyMLP.from_spec(
+            spec,
+            lr=params.eps,
+            momentum=params.alpha,
+            weight_decay=policy.weight_decay(params.weight_decay, n_samples),
+            init_range=params.init_range,
+        )
+        return engine
+
+    def chunk_rows(self, layer_sizes: Sequence[int]) -> int:
+        return int(chunk_rows(layer_sizes))
+
+    def memory(self, device: object) -> tuple[int | None, str]:
+        # Looked up at each call: tests shrink the machine by patching it.
+        return _resources.available_host_memory(), "memory"
+
+    def warn_about(self, params: NumpyParams) -> None:
+        if 0 < params.alpha < 0.01:
+            warn(
+                f"alpha={params.alpha!r} is the momentum α of eq. 9 here, not "
+                "scikit-learn's L2 penalty (that is weight_decay); momentum this "
+                "small trains far slower than the default 0.9. Silence this with "
+                "warnings.filterwarnings('ignore', category=rumelhart.exceptions"
+                ".MomentumWarning).",
+                MomentumWarning,
+            )
+
+    def divergence_hints(self, params: NumpyParams) -> list[str]:
+        if not isinstance(params.init_range, str) and params.init_range > 10:
+            return [
+                f"init_range={params.init_range!r} starts from huge weights; the "
+                "paper uses 0.3."
+            ]
+        return []

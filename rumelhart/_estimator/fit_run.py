@@ -1,0 +1,352 @@
+"""One fit in progress: what it trains on, how, and what it leaves behind.
+
+A :class:`FitRun` is made once per call of ``fit`` or ``partial_fit``, after
+the inputs are checked and the targets encoded, and travels instead of long
+argument lists: it holds the validated data, the encoded targets and the
+attributes that decode them, the backend and its parameters, the seed, the
+validation mode and the Ctrl-C gate. It plans each training (batches,
+epochs, the validation split), runs it through the loop and turns the result
+into the estimator's fitted attributes.
+"""
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, cast
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+
+from .._groups import input_mask
+from .._training import (
+    InterruptGate,
+    OutputMeasure,
+    TrainingJob,
+    TrainingPlan,
+    TrainingState,
+    Validation,
+    train,
+)
+from .._warnings import warn
+from ..callbacks import Callback
+from ..exceptions import DivergenceError
+from . import policy
+from .backends import Backend, Engine, NetworkSpec, check_output
+from .inputs import large_value_hints
+from .targets import TargetSpec, output_loss
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """The estimator's training parameters (the backend's are read apart)."""
+
+    batch_size: int | str | None
+    shuffle: bool
+    max_iter: int
+    early_stopping: bool | str
+    validation_fraction: float
+    n_iter_no_change: int
+    tol: float
+    verbose: int
+    callbacks: Any  #: the parameter itself: fit trains with copies
+    input_groups: Any
+
+    @classmethod
+    def of(cls, estimator: Any) -> "FitSettings":
+        """The settings as ``estimator`` has them now (fields are named as
+        its parameters)."""
+        return cls(**{f.name: getattr(estimator, f.name) for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Training rows: inputs, encoded targets, weights (or None)."""
+
+    X: Any
+    Y: NDArray[Any]
+    sample_weight: NDArray[Any] | None
+
+    @property
+    def n(self) -> int:
+        return int(self.X.shape[0])
+
+
+@dataclass(frozen=True)
+class Trained:
+    """What one training left: the engine, its bookkeeping, the callbacks."""
+
+    engine: Engine
+    state: TrainingState
+    callbacks: list[Callback]
+
+
+@dataclass
+class FitRun:
+    """One call of ``fit`` or ``partial_fit`` in progress."""
+
+    estimator: Any  #: the estimator being fitted (callbacks see it)
+    settings: FitSettings
+    backend: Backend[Any]
+    params: Any  #: the backend's parameters (``backend.read(estimator)``)
+    data: Rows  #: all of it, validated and encoded
+    target: TargetSpec
+    target_attrs: dict[str, Any]  #: classes, target scaling, ``_target``...
+    feature_names: NDArray[Any] | None  #: ``feature_names_in_`` of the data
+    score: OutputMeasure  #: the task's validation score of outputs
+    stratify: NDArray[Any] | None  #: labels to stratify a split by
+    hidden: tuple[int, ...]  #: units of the hidden layers
+    seed: int
+    mode: policy.Mode
+    incremental: bool  #: ``partial_fit``: one epoch on what it is given
+    continuing: bool  #: from the fitted network (warm start, ``partial_fit``)
+    gate: InterruptGate = field(default_factory=InterruptGate)
+
+    # -- planning -----------------------------------------------------------
+    def network_spec(self) -> NetworkSpec:
+        """The :class:`NetworkSpec` of a new network."""
+        target, backend = self.target, self.backend.spec(self.params)
+        check_output(target.loss, target.output_activation)
+        n_features, hidden = self.data.X.shape[1], self.hidden
+        return NetworkSpec(
+            layer_sizes=(n_features, *hidden, self.data.Y.shape[1]),
+            output_activation=target.output_activation,
+            loss=target.loss,
+            reduction=backend.reduction,
+            dtype=self.data.X.dtype,
+            seed=self.seed,
+            hidden_activation=backend.hidden_activation,
+            dead_zone=target.dead_zone,
+            input_mask=self._input_mask(n_features),
+        )
+
+    def _input_mask(self, n_features: int) -> NDArray[Any] | None:
+        """Connections of the first layer (None: all); see ``input_groups``."""
+        groups = self.settings.input_groups
+        if not groups:
+            return None
+        if not self.hidden:
+            raise ValueError("input_groups needs a hidden layer to feed.")
+        mask: NDArray[Any] = input_mask(
+            groups, n_features, self.hidden[0], self.feature_names
+        )
+        return mask
+
+    def plan(
+        self, mode: policy.Mode, fraction: float | None = None
+    ) -> tuple[TrainingPlan, Rows]:
+        """The :class:`TrainingPlan`, and the rows to train on (without the
+        validation split of ``fraction``, ``validation_fraction`` by default)."""
+        rows, validation = self.data, None
+        if mode == "holdout" and not self.incremental:
+            fraction = (
+                self.settings.validation_fraction if fraction is None else fraction
+            )
+            rows, validation = self.split(fraction)
+        exhausted = "partial_fit" if self.incremental else "max_iter"
+        plan = TrainingPlan(
+            batch_size=policy.batch_size(self.settings.batch_size, rows.n),
+            shuffle=self.settings.shuffle,
+            max_epochs=1 if self.incremental else self.settings.max_iter,
+            probe_X=rows.X[:256],
+            validation=validation,
+            exhausted="refit" if mode == "refit" else exhausted,
+        )
+        return plan, rows
+
+    def split(self, fraction: float) -> tuple[Rows, Validation]:
+        """The training rows and the held-out :class:`Validation`."""
+        data, asked = self.data, self.settings.validation_fraction
+        arrays = [data.X, data.Y]
+        arrays += [] if data.sample_weight is None else [data.sample_weight]
+        try:
+            parts = train_test_split(
+                *arrays,
+                test_size=fraction,
+                random_state=self.seed % (2**32),
+                stratify=self.stratify,
+            )
+        except ValueError as exc:  # too few samples for the split
+            raise ValueError(
+                f"early_stopping cannot hold out validation_fraction={asked} of "
+                f"{data.n} samples: {exc} Change validation_fraction, give more "
+                "samples or set early_stopping=False."
+            ) from exc
+        _check_split(parts, data, asked)
+        X_train, X_val, Y_train, Y_val = parts[:4]
+        sw_train, sw_val = (None, None) if data.sample_weight is None else parts[4:]
+        reduction = self.backend.spec(self.params).reduction
+        validation = Validation(
+            X_val,
+            Y_val,
+            sw_val,
+            score=self.score,
+            loss=output_loss(self.target, reduction),
+        )
+        return Rows(X_train, Y_train, sw_train), validation
+
+    # -- training -----------------------------------------------------------
+    def make_engine(self, spec: NetworkSpec, plan: TrainingPlan, rows: Rows) -> Engine:
+        """A new engine for ``spec`` (the backend checks the memory first)."""
+        return self.backend.make_engine(self.params, spec, plan.batch_size, rows.n)
+
+    def fresh_callbacks(self) -> list[Callback]:
+        """Checked copies of the ``callbacks`` parameter."""
+        return copy_callbacks(self.settings.callbacks)
+
+    def train(self, trained: Trained, rows: Rows, plan: TrainingPlan) -> None:
+        """Run the loop; explain a divergence and warn of a missed convergence."""
+        settings = self.settings
+        job = TrainingJob(
+            engine=trained.engine,
+            data=trained.engine.prepare(rows.X, rows.Y, rows.sample_weight),
+            plan=plan,
+            callbacks=trained.callbacks
+            + policy.default_callbacks(
+                plan,
+                n_iter_no_change=settings.n_iter_no_change,
+                tol=settings.tol,
+                verbose=settings.verbose,
+            ),
+            state=trained.state,
+            gate=self.gate,
+            estimator=self.estimator,
+            fitted=self.target_attrs,
+        )
+        try:
+            reason = train(job)
+        except DivergenceError as exc:
+            raise self._divergence_error(exc, plan) from None
+        self._warn_of_outcome(trained.state, plan, reason)
+
+    def refit(self, spec: NetworkSpec) -> Trained:
+        """``early_stopping="auto"`` on small data: find the best number of
+        epochs on a held-out split, then train that many epochs on all the
+        data from the same initial weights.
+
+        Returns the second training (the first, when Ctrl-C ended it).
+        """
+        fraction = policy.AUTO.refit_validation_fraction
+        plan, rows = self.plan("holdout", fraction=fraction)
+        first = Trained(self.make_engine(spec, plan, rows), TrainingState(), [])
+        self.train(first, rows, plan)
+        if first.state.stop_reason == "interrupted":
+            return first
+        scores = cast(list[float], first.state.validation_scores)
+        plan, rows = self.plan("refit")
+        plan.max_epochs = int(np.argmax(scores)) + 1
+        engine = self.make_engine(spec, plan, rows)
+        second = Trained(engine, TrainingState(), self.fresh_callbacks())
+        self.train(second, rows, plan)
+        state = second.state
+        state.validation_scores = first.state.validation_scores
+        state.validation_losses = first.state.validation_losses
+        state.best_validation_score = first.state.best_validation_score
+        return second
+
+    # -- outcome ------------------------------------------------------------
+    def _divergence_error(
+        self, exc: DivergenceError, plan: TrainingPlan
+    ) -> DivergenceError:
+        name = self.backend.learning_rate_name
+        value = self.backend.learning_rate(self.params)
+        hints = self.backend.divergence_hints(self.params)
+        hints += large_value_hints(plan.probe_X)
+        return DivergenceError(
+            " ".join(
+                [
+                    f"Training diverged at epoch {exc.epoch}: {exc.what}. The "
+                    f"learning rate {name}={value!r} is likely too "
+                    f"large; try a smaller {name}.",
+                    *hints,
+                ]
+            )
+        )
+
+    def _warn_of_outcome(
+        self, state: TrainingState, plan: TrainingPlan, reason: str | None
+    ) -> None:
+        if state.divergence is not None:
+            exc, state.divergence = state.divergence, None
+            name = self.backend.learning_rate_name
+            warn(
+                f"Training diverged at epoch {exc.epoch} ({exc.what}); keeping the "
+                f"best weights found before. Lower {name}.",
+                ConvergenceWarning,
+            )
+        if reason == "max_iter" and plan.max_epochs > 1:
+            warn(
+                f"Stopped at max_iter={plan.max_epochs} epochs before the loss "
+                "converged; raise max_iter or adjust the learning rate.",
+                ConvergenceWarning,
+            )
+
+    def fitted_attributes(self, trained: Trained) -> dict[str, Any]:
+        """The estimator's fitted attributes after ``trained``."""
+        engine, state, callbacks = trained.engine, trained.state, trained.callbacks
+        records: dict[str, Any] = {"epochs": state.epochs}
+        for callback in cast(list[Any], callbacks):  # callbacks.py is untyped
+            if callback.records() is not None:
+                records[callback.key] = callback.records()
+        return {
+            **self.target_attrs,
+            "loss_curve_": list(state.loss_curve),
+            "best_loss_": state.best_loss,
+            "loss_": state.loss_curve[-1] if state.loss_curve else np.nan,
+            "validation_scores_": _copy_or_none(state.validation_scores),
+            "validation_loss_": _copy_or_none(state.validation_losses),
+            "best_validation_score_": state.best_validation_score,
+            "n_iter_": state.n_iter,
+            "n_steps_": state.n_steps,
+            "t_": state.n_samples_seen,
+            "stop_reason_": state.stop_reason,
+            "history_": records,
+            "callbacks_": callbacks,
+            "n_outputs_": self.data.Y.shape[1],
+            "n_layers_": len(engine.layer_sizes) or None,
+            "out_activation_": engine.output_activation,  # type: ignore[attr-defined]
+            "_callbacks_source": self.settings.callbacks,
+            "_state": state,
+            "_engine": engine,
+            **self.backend.fitted_attributes(self.params, engine),
+        }
+
+
+def copy_callbacks(callbacks: Any) -> list[Callback]:
+    """Fresh copies of the ``callbacks`` parameter, checked; fit never mutates it."""
+    if callbacks is None:
+        return []
+    callbacks = list(callbacks) if isinstance(callbacks, list | tuple) else [callbacks]
+    for callback in callbacks:
+        if not isinstance(callback, Callback):
+            raise TypeError(
+                "callbacks must be rumelhart.callbacks.Callback instances; got "
+                f"{type(callback).__name__}."
+            )
+    return copy.deepcopy(callbacks)
+
+
+def _check_split(parts: Sequence[Any], data: Rows, asked: float) -> None:
+    """Refuse a split too small to train or judge on, or without weight."""
+    n_train, n_val = parts[0].shape[0], parts[1].shape[0]
+    if n_val < 2 or n_train < 1:
+        raise ValueError(
+            f"validation_fraction={asked} leaves {n_train} training and {n_val} "
+            f"validation samples out of {data.n}; early_stopping needs at least 1 "
+            "and 2."
+        )
+    if data.sample_weight is None:
+        return
+    for part, weights in (("training", parts[4]), ("validation", parts[5])):
+        if not weights.sum() > 0:
+            raise ValueError(
+                f"early_stopping: every sample of the {part} split "
+                f"(validation_fraction={asked}) has "
+                "sample_weight zero; give more samples a positive weight or "
+                "change validation_fraction or random_state."
+            )
+
+
+def _copy_or_none(values: list[float] | None) -> list[float] | None:
+    return None if values is None else list(values)

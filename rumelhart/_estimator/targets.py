@@ -1,0 +1,55 @@
+"""What the task part says about the network's outputs, and how they are measured.
+
+The task parts (:mod:`rumelhart._classifier`, :mod:`rumelhart._regressor`,
+:mod:`rumelhart._autoencoder`) encode targets and return a
+:class:`TargetSpec`; the held-out split is measured by plain functions built
+from it (:func:`output_loss` here, the score from the task part), so that the
+training loop never calls back into the estimator.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from numpy.typing import NDArray
+
+from .._training import OutputMeasure
+from .backends import reduced_loss
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """What the task part says about the network's outputs.
+
+    ``task`` is ``"binary"``, ``"multiclass"``, ``"multilabel"``,
+    ``"regression"`` or ``"reconstruction"``; ``loss`` and
+    ``output_activation`` are checked together by the engines' loss table
+    (``check_output``).
+    """
+
+    task: str
+    loss: str
+    output_activation: str
+    n_outputs: int
+    dead_zone: float = 0.0
+
+
+def output_loss(target: TargetSpec, reduction: str) -> OutputMeasure:
+    """The training loss of network outputs, as a plain function of
+    ``(outputs, Y, sample_weight)`` (the validation split's loss)."""
+
+    def loss(
+        outputs: NDArray[Any], Y: NDArray[Any], sample_weight: NDArray[Any] | None
+    ) -> float:
+        return float(
+            reduced_loss(
+                target.loss,
+                target.output_activation,
+                outputs,
+                Y,
+                sample_weight,
+                reduction,
+                target.dead_zone,
+            )
+        )
+
+    return loss
