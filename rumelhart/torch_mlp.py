@@ -6,6 +6,7 @@ its estimators is first used.
 
 import copy
 import inspect
+import re
 from contextlib import contextmanager
 from dataclasses import replace
 from numbers import Real
@@ -158,6 +159,38 @@ def check_module_params(module, params):
     return params
 
 
+def construct_module(module, n_features, n_outputs, params):
+    """``module(n_features, n_outputs, **params)``: a parameter the constructor
+    needs and lacks, or refuses, is reported naming it and the module, with
+    the constructor's signature (not as a bare TypeError from inside it)."""
+    name = getattr(module, "__name__", repr(module))
+    try:
+        signature = f"{name}{inspect.signature(module)}"
+    except (TypeError, ValueError):
+        signature = None  # a callable without a signature: let it decide
+    else:
+        try:
+            inspect.signature(module).bind(n_features, n_outputs, **params)
+        except TypeError as exc:
+            raise ValueError(
+                f"module {name!r} cannot be built as {name}(n_features, "
+                f"n_outputs, **module_params) with module_params={params!r}: "
+                f"{exc}. Its constructor is {signature}; set its parameters with "
+                "module_params or set_params(module__<name>=value)."
+            ) from exc
+    try:
+        return module(n_features, n_outputs, **params)
+    except TypeError as exc:
+        refused = re.search(r"unexpected keyword argument '(\w+)'", str(exc))
+        if refused is None or refused[1] not in params:
+            raise
+        raise ValueError(
+            f"module {name!r} does not take the parameter {refused[1]!r} given in "
+            f"module_params (its constructor raised: {exc}); its constructor is "
+            f"{signature or name}."
+        ) from exc
+
+
 class _TorchBackend:
     """Builds the torch engine from the estimator's parameters."""
 
@@ -237,7 +270,10 @@ class _TorchBackend:
             return copy.deepcopy(self.module)
         kwargs = check_module_params(self.module, self.module_params or {})
         module = build_seeded(
-            lambda: self.module(layer_sizes[0], layer_sizes[-1], **kwargs), seed % 2**63
+            lambda: construct_module(
+                self.module, layer_sizes[0], layer_sizes[-1], kwargs
+            ),
+            seed % 2**63,
         )
         if not isinstance(module, nn.Module):
             raise TypeError(
