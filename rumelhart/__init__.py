@@ -7,11 +7,13 @@ estimators on PyTorch, imported only when first used so that
 """
 
 from . import callbacks, datasets, paper, schedules
+from ._groups import NamedColumns
 from ._version import __version__ as __version__
 from .lr_finder import find_learning_rate
 from .rumelhart_mlp import RumelhartAutoencoder, RumelhartClassifier, RumelhartRegressor
 
 __all__ = [
+    "NamedColumns",
     "RumelhartAutoencoder",
     "RumelhartClassifier",
     "RumelhartRegressor",

@@ -3,22 +3,26 @@
 Two classes use one output unit; K > 2 classes use K units, softmax with
 ``loss="log_loss"`` or independent logistic units with the paper's
 ``loss="squared_error"`` (their outputs normalised to probabilities). A 2-D
-0/1 indicator ``y`` is a multi-label problem: one logistic unit per label.
+``y`` of two codes (0/1, -1/+1, False/True...; dense or scipy.sparse) is a
+multi-label problem: one logistic unit per label, on when the label takes the
+larger code; predictions come back in the codes (and the format) of ``y``.
 """
 
 from functools import partial
 from numbers import Real
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import ClassifierMixin
 from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
 from ._estimator import FLOAT_DTYPES, SPARSE_FORMATS, BaseMLP, TargetSpec
+from ._validation import multilabel_codes
 from ._warnings import warn
 
 
@@ -39,13 +43,13 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         ----------
         X : array-like of shape (n_samples, n_features)
             Training inputs (or a torch Dataset, see :meth:`fit`).
-        y : array-like of shape (n_samples,) or (n_samples, n_labels), \
-                default=None
-            Labels, or a 0/1 indicator matrix of labels; None only when
-            ``X`` is a torch Dataset of pairs.
+        y : {array-like, sparse matrix} of shape (n_samples,) or \
+                (n_samples, n_labels), default=None
+            Labels, or a multi-label target in the two codes of the first
+            call; None only when ``X`` is a torch Dataset of pairs.
         classes : array-like of shape (n_classes,), default=None
             Every label that can occur; required on the first call (except
-            for an indicator matrix ``y``).
+            for a multi-label ``y``).
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample.
 
@@ -75,9 +79,10 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         )
 
     def _encode_targets(self, y, reset, classes=None, sample_weight=None):
-        y = self._label_array(y)
+        was_sparse = sparse.issparse(y)
+        y = self._label_array(y.toarray() if was_sparse else y)
         if y.ndim == 2:
-            return self._encode_indicator(y, reset)
+            return self._encode_multilabel(y, reset, was_sparse)
         known = self._known_classes(y, reset, classes)
         codes = np.searchsorted(known, y)
         if len(known) == 2:
@@ -99,7 +104,7 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         )
 
     def _label_array(self, y):
-        """``y`` as labels (1-D) or an indicator matrix (2-D), checked."""
+        """``y`` as labels (1-D, checked) or a dense 2-D target."""
         if y.ndim == 2 and y.shape[1] == 1:
             warn(
                 "A column-vector y was passed when a 1d array was expected; "
@@ -107,32 +112,13 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
                 DataConversionWarning,
             )
             y = y[:, 0]
-        if y.ndim == 2 and type_of_target(y) != "multilabel-indicator":
-            raise ValueError(
-                f"A 2-D y (shape {y.shape}) must be a multi-label indicator "
-                "matrix of 0s and 1s; multi-output multiclass targets are not "
-                "supported."
-            )
         if y.ndim == 1:
-            self._check_labels(y)
+            _check_labels(y)
         return y
 
-    @staticmethod
-    def _check_labels(y):
-        try:
-            check_classification_targets(y)
-        except ValueError as exc:
-            if y.dtype.kind != "O":
-                raise
-            kinds = sorted({type(label).__name__ for label in y[:10000]})
-            raise ValueError(
-                "Unknown label type: y must hold class labels of one kind (all "
-                "numbers, all strings or all bools) in an array of that kind; got "
-                f"an array of dtype {y.dtype} holding {', '.join(kinds)} values."
-            ) from exc
-
-    def _encode_indicator(self, y, reset):
-        """A multi-label indicator matrix: one logistic unit per label."""
+    def _encode_multilabel(self, y, reset, was_sparse):
+        """A multi-label target: one logistic unit per label, on for the
+        larger of the two codes (see :func:`multilabel_codes`)."""
         n_labels = y.shape[1]
         fitted = None if reset else self._target
         if fitted and (fitted.task != "multilabel" or n_labels != fitted.n_outputs):
@@ -140,9 +126,22 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
                 f"y has {n_labels} labels but the classifier was fitted on "
                 f"{fitted.task} targets with classes_={self.classes_!r}."
             )
-        Y = np.asarray(y, dtype=np.float64)
+        known = None if reset else self._multilabel_format()[0]
+        codes = multilabel_codes(y, known)
+        Y = (y == codes[1]).astype(np.float64)
         spec = self._spec("multilabel", n_labels)
-        return Y, {"classes_": np.arange(n_labels), "_target": spec}
+        return Y, {
+            "classes_": np.arange(n_labels),
+            "_target": spec,
+            "_label_codes": codes,
+            "_sparse_labels": was_sparse if reset else self._multilabel_format()[1],
+        }
+
+    def _multilabel_format(self):
+        """The codes of a multi-label fit and whether its ``y`` was sparse
+        (0/1 and dense in pickles made before they were recorded)."""
+        codes = getattr(self, "_label_codes", np.array([0, 1]))
+        return codes, getattr(self, "_sparse_labels", False)
 
     def _known_classes(self, y, reset, classes):
         """The classes after this call: from ``classes``, ``y`` or the fit."""
@@ -164,10 +163,11 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         else:
             known = self.classes_
             if self._target.task == "multilabel":
+                codes = self._multilabel_format()[0].tolist()
                 raise ValueError(
                     "y holds labels, but the classifier was fitted on a multi-label "
-                    "indicator matrix; pass a 0/1 matrix of shape (n_samples, "
-                    f"{len(known)})."
+                    f"target; pass a matrix of shape (n_samples, {len(known)}) in "
+                    f"the codes {codes!r}."
                 )
             if classes is not None and not np.array_equal(classes, known):
                 raise ValueError(
@@ -266,7 +266,9 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Probabilities in ``classes_`` order, strictly inside (0, 1), each
-            row summing to 1 (multi-label: each label's own probability).
+            row summing to 1. Multi-label: each label's own probability of
+            being on, that is of taking the larger of the two codes of the
+            ``y`` it was fitted on (of +1 for -1/+1, of True for booleans).
         """
         return self._probabilities(self._forward(X))
 
@@ -286,8 +288,8 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         return np.log(self.predict_proba(X))
 
     def predict(self, X):
-        """Most probable class of each sample (multi-label: every label
-        above probability 0.5).
+        """Most probable class of each sample (multi-label: each label's
+        larger code where its probability exceeds 0.5, else its smaller).
 
         Parameters
         ----------
@@ -296,13 +298,17 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
-            Labels from ``classes_``, or the 0/1 indicator matrix.
+        y : ndarray or sparse matrix of shape (n_samples,) or \
+                (n_samples, n_labels)
+            Labels from ``classes_``; multi-label: a matrix in the two codes
+            and the dtype of the ``y`` it was fitted on, a CSR matrix when that
+            ``y`` was sparse (as scikit-learn's ``MLPClassifier`` does).
         """
         labels = self._labels(self._forward(X))
-        if self._target.task == "multilabel":
-            return labels
-        return self.classes_[labels]
+        if self._target.task != "multilabel":
+            return self.classes_[labels]
+        codes, was_sparse = self._multilabel_format()
+        return sparse.csr_matrix(codes[labels]) if was_sparse else codes[labels]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -324,3 +330,18 @@ def _accuracy(outputs, Y, sample_weight, *, target):
     return accuracy_score(
         _labels_of(Y, target), _labels_of(outputs, target), sample_weight=sample_weight
     )
+
+
+def _check_labels(y):
+    """Refuse 1-D ``y`` that are no class labels, saying what they hold."""
+    try:
+        check_classification_targets(y)
+    except ValueError as exc:
+        if y.dtype.kind != "O":
+            raise
+        kinds = sorted({type(label).__name__ for label in y[:10000]})
+        raise ValueError(
+            "Unknown label type: y must hold class labels of one kind (all "
+            "numbers, all strings or all bools) in an array of that kind; got "
+            f"an array of dtype {y.dtype} holding {', '.join(kinds)} values."
+        ) from exc

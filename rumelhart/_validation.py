@@ -5,6 +5,7 @@ from numbers import Integral
 
 import numpy as np
 from scipy import sparse
+from sklearn.utils.multiclass import type_of_target
 
 
 def seed_from(random_state):
@@ -119,3 +120,84 @@ def poorly_scaled_columns(X):
     with np.errstate(over="ignore", invalid="ignore"):
         bad = np.flatnonzero(~(peak <= _LARGE_SCALE))
     return bad, (float(peak.max()) if peak.size else 0.0)
+
+
+#: What a multi-label target is, for the messages that refuse one.
+_MULTILABEL_RULE = (
+    "A 2-D y must be a multi-label target: the same two integer or boolean codes "
+    "in every column, such as 0/1, -1/+1 or False/True (scikit-learn's "
+    "'multilabel-indicator'; the larger code means the label is on)"
+)
+
+
+def multilabel_codes(y, known=None):
+    """The two codes of a multi-label target: ``(off, on)``, sorted.
+
+    ``y`` is a dense 2-D array. It is a multi-label target when scikit-learn's
+    ``type_of_target`` says ``"multilabel-indicator"``: at most two distinct
+    values in all, integers or booleans, so every column uses the same two
+    codes. A ``y`` of one value throughout is 0/1 when that value is 0 or 1,
+    and refused otherwise (its other code is unknown). ``known``: the codes
+    of the fit that ``y`` continues (``partial_fit``, ``warm_start``).
+    """
+    kind = type_of_target(y)
+    if kind != "multilabel-indicator":
+        raise ValueError(f"{_MULTILABEL_RULE}; {_why_not_multilabel(y)}.")
+    values = np.unique(y)
+    if known is not None:
+        unseen = np.setdiff1d(values, known)
+        if len(unseen):
+            raise ValueError(
+                f"y holds the codes {unseen.tolist()!r}, but the classifier was "
+                f"fitted on a multi-label target in the codes {known.tolist()!r}; "
+                "they are fixed from the first fit on (call fit to start over)."
+            )
+        return known
+    if len(values) == 2:
+        return values
+    if values[0] in (0, 1):
+        return np.array([0, 1], dtype=y.dtype)
+    raise ValueError(
+        f"Every entry of the 2-D y is {values.tolist()[0]!r}, so the other code "
+        f"of this multi-label target is unknown. {_MULTILABEL_RULE}: pass a y in which "
+        "both codes occur, or encode it as 0/1."
+    )
+
+
+def _why_not_multilabel(y):
+    """Which column breaks the multi-label rule, and how."""
+    if y.dtype.kind in "OUS":
+        strings = [v for v in dict.fromkeys(y[:, 0].tolist()) if isinstance(v, str)]
+        if strings:
+            return (
+                f"y holds strings (such as {strings[:2]!r}): encode them first, "
+                "e.g. as y == 'yes'"
+            )
+    try:
+        columns = [np.unique(y[:, j]) for j in range(y.shape[1])]
+    except TypeError:
+        return "y holds values of mixed kinds that cannot be compared"
+    for j, values in enumerate(columns):
+        if values.dtype.kind in "fc" and not np.all(values == np.round(values)):
+            fractional = values[values != np.round(values)]
+            return f"column {j} holds values that are not integers ({_few(fractional)})"
+    for j, values in enumerate(columns):
+        if len(values) > 2:
+            return f"column {j} holds {len(values)} distinct values ({_few(values)})"
+    # At most two integer codes per column, more than two in all: find the
+    # first column whose codes differ from those of a column with two.
+    first = next((j for j, values in enumerate(columns) if len(values) == 2), 0)
+    for j, values in enumerate(columns):
+        if not np.isin(values, columns[first]).all():
+            return (
+                f"column {j} holds {values.tolist()!r} where column {first} holds "
+                f"{columns[first].tolist()!r}"
+            )
+    both = np.unique(np.concatenate(columns))
+    return f"y holds {len(both)} distinct values ({_few(both)})"
+
+
+def _few(values, n=5):
+    """The first ``n`` of ``values``, as a short string."""
+    shown = ", ".join(repr(v) for v in np.asarray(values)[:n].tolist())
+    return shown + (", ..." if len(values) > n else "")

@@ -4,7 +4,6 @@ Importing this module imports torch; ``rumelhart`` imports it only when one of
 its estimators is first used.
 """
 
-import inspect
 from numbers import Real
 
 import numpy as np
@@ -21,6 +20,7 @@ from ._docstrings import (
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
 )
+from ._estimator.backends.custom_module import check_module_params
 from ._estimator.backends.torch import ACTIVATIONS, TorchBackend, nn, torch
 from ._regressor import MLPRegressorBase
 
@@ -117,34 +117,8 @@ _ATTRIBUTES_DOC = (
 )
 
 
-def check_module_params(module, params):
-    """``params`` for ``module``'s constructor, checked against its signature."""
-    if not params:
-        return params
-    if module is None or isinstance(module, nn.Module):
-        raise ValueError(
-            "module__ parameters (module_params) reach the constructor of a custom "
-            f"module, so module must be a class or callable; got {module!r}."
-        )
-    try:
-        signature = inspect.signature(module)
-    except (TypeError, ValueError):
-        return params  # a callable without a signature: let it decide
-    names = signature.parameters
-    if any(p.kind is p.VAR_KEYWORD for p in names.values()):
-        return params
-    unknown = sorted(set(params) - set(names))
-    if unknown:
-        accepted = [n for n in names if n not in ("n_features", "n_outputs")]
-        raise ValueError(
-            f"module {getattr(module, '__name__', module)!r} has no parameter "
-            f"{', '.join(map(repr, unknown))}; its parameters are {accepted}."
-        )
-    return params
-
-
 #: The backend of the torch estimators (a class attribute: never pickled).
-_TORCH_BACKEND = TorchBackend(check_module_params)
+_TORCH_BACKEND = TorchBackend()
 
 
 def _set_params(self, **params):

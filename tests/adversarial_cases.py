@@ -12,7 +12,9 @@ import os
 import pickle
 import signal
 import threading
+import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,29 +135,95 @@ def ctrl_c_in_validation(cls, tmp_path):
     return Outcome(lost_data=not fitted_and_finite(est, X) or est.n_iter_ != 2)
 
 
+@contextmanager
+def sigint_raises_keyboard_interrupt():
+    """SIGINT raises ``KeyboardInterrupt`` in the block, whatever the process
+    inherited, and the inherited handler is back after it.
+
+    A job started with ``cmd &`` in a non-interactive shell, under ``nohup``
+    or by some CI runners inherits SIGINT ignored (``SIG_IGN``); Python then
+    installs no handler, and a SIGINT sent by the test would never arrive.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class NoSigint(Exception):
+    """The SIGINT a scenario sent did not arrive in time."""
+
+
+class Deadline(Callback):
+    """Ends a fit after ``seconds`` with :class:`NoSigint`: a fit waiting for
+    a signal that never arrives fails in seconds, not after max_iter epochs."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def on_fit_begin(self, context):
+        self._end = time.monotonic() + self.seconds
+
+    def on_epoch_end(self, context):
+        if time.monotonic() > self._end:
+            raise NoSigint(f"no SIGINT arrived within {self.seconds} s")
+
+
+#: Each fit of ``real_sigint`` gets a SIGINT within 0.3 s; it may take this long.
+SIGINT_DEADLINE_S = 10
+
+
+def _fit_under_sigint(est, X, y, delay):
+    """Fit with a SIGINT sent ``delay`` s after the timer starts; whether the
+    fit returned (False: its KeyboardInterrupt escaped)."""
+    timer = threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT))
+    try:
+        timer.start()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            est.fit(X, y)
+        return True
+    except KeyboardInterrupt:
+        return False
+    finally:
+        timer.join()
+
+
 def real_sigint(cls, tmp_path):
-    """SIGINT from a timer at random moments of ten fits with early stopping."""
+    """SIGINT from a timer at random moments of ten fits with early stopping.
+
+    Each fit must end fitted and finite. On a busy machine the signal can
+    arrive before training begins (while the timer starts, or the input is
+    validated): the call is then aborted, must leave the estimator as it
+    was, and is tried again (at most 3 times).
+    """
     X, y = data(cls, 600)
     rng = np.random.default_rng(0)
-    unfitted = 0
+    unfitted, aborted = 0, 0
     for seed in range(10):
-        est = make(
-            cls, early_stopping=True, max_iter=100_000, n_iter_no_change=10**6
-        ).set_params(random_state=seed, batch_size=8)
-        timer = threading.Timer(
-            rng.uniform(0.01, 0.3), os.kill, (os.getpid(), signal.SIGINT)
-        )
-        timer.start()
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                est.fit(X, y)
-        except KeyboardInterrupt:
-            pass  # arrived while the input was being validated: nothing to keep
-        finally:
-            timer.join()
+        for _ in range(3):
+            est = make(
+                cls,
+                early_stopping=True,
+                max_iter=100_000,
+                n_iter_no_change=10**6,
+                callbacks=[Deadline(SIGINT_DEADLINE_S)],
+            ).set_params(random_state=seed, batch_size=8)
+            untouched = dict(vars(est))
+            try:
+                with sigint_raises_keyboard_interrupt():
+                    returned = _fit_under_sigint(est, X, y, rng.uniform(0.01, 0.3))
+            except NoSigint as exc:
+                return Outcome(crashed=True, notes=[f"fit {seed}: {exc}"])
+            if returned:
+                break
+            if vars(est) != untouched:
+                return Outcome(lost_data=True, notes=[f"fit {seed}: half-changed"])
+            aborted += 1
         unfitted += not fitted_and_finite(est, X)
-    return Outcome(lost_data=unfitted > 0, notes=[f"{unfitted}/10 unfitted"])
+    notes = [f"{unfitted}/10 unfitted", f"{aborted} aborted before training"]
+    return Outcome(lost_data=unfitted > 0, notes=notes)
 
 
 # -- continued training with new callbacks ------------------------------------
@@ -303,7 +371,8 @@ SCENARIOS = [
         )
     ],
     Scenario("Ctrl-C in validation scoring", ctrl_c_in_validation),
-    Scenario("real SIGINT at random moments (10 fits)", real_sigint),
+    # The id names the function, so that ``-k real_sigint`` selects it.
+    Scenario("real_sigint: SIGINT at random moments (10 fits)", real_sigint),
     Scenario("new callbacks on a warm start", new_callbacks_on_continuation("fit")),
     Scenario(
         "new callbacks on partial_fit", new_callbacks_on_continuation("partial_fit")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
+from scipy import sparse
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -89,6 +90,14 @@ def _cuda_available():
     except ImportError:
         return False
     return torch.cuda.is_available()
+
+
+#: The start of every refusal of a 2-D y that is no multi-label target.
+MULTILABEL = (
+    r"A 2-D y must be a multi-label target: the same two integer or boolean "
+    r"codes in every column, such as 0/1, -1/\+1 or False/True \(scikit-learn's "
+    r"'multilabel-indicator'; the larger code means the label is on\)"
+)
 
 
 def _frame(X, columns):
@@ -218,11 +227,56 @@ DATA_CASES = [
         "Unknown label type: continuous",
         applies=CLF,
     ),
+    # A 2-D y: a multi-label target in two codes, the same in every column.
     Case(
         "y 2-D of labels to a classifier",
         fit_with(y=lambda y: np.c_[y, y + 2]),
         ValueError,
-        "must be a multi-label indicator matrix",
+        MULTILABEL + r"; column 1 holds \[2, 3\] where column 0 holds \[0, 1\]",
+        applies=CLF,
+    ),
+    Case(
+        "y 2-D with three codes in a column",
+        fit_with(y=lambda y: np.c_[y, np.arange(len(y)) % 3]),
+        ValueError,
+        MULTILABEL + r"; column 1 holds 3 distinct values \(0, 1, 2\)",
+        applies=CLF,
+    ),
+    Case(
+        "y 2-D of fractions",
+        fit_with(y=lambda y: np.c_[y, y + 0.5]),
+        ValueError,
+        MULTILABEL + r"; column 1 holds values that are not integers \(0.5, 1.5\)",
+        applies=CLF,
+    ),
+    Case(
+        "y 2-D of strings",
+        fit_with(y=lambda y: np.where(np.c_[y, 1 - y] > 0, "yes", "no")),
+        ValueError,
+        MULTILABEL + r"; y holds strings \(such as \['(yes|no)', '(yes|no)'\]\)",
+        applies=CLF,
+    ),
+    Case(
+        "y 2-D of one code, not 0 or 1",
+        fit_with(y=lambda y: np.full((len(y), 2), -1)),
+        ValueError,
+        "Every entry of the 2-D y is -1, so the other code of this multi-label "
+        "target is unknown",
+        applies=CLF,
+    ),
+    Case(
+        "y sparse 2-D in two sets of codes",
+        fit_with(y=lambda y: sparse.csr_matrix(np.c_[y, 2 * y])),
+        ValueError,
+        MULTILABEL + r"; column 1 holds \[0, 2\] where column 0 holds \[0, 1\]",
+        applies=CLF,
+    ),
+    Case(
+        "partial_fit with a multi-label y after labels",
+        lambda est, X, y: est.partial_fit(X, np.c_[y, y]),
+        ValueError,
+        "y has 2 labels but the classifier was fitted on binary targets",
+        when="fitted",
         applies=CLF,
     ),
     Case(
@@ -545,6 +599,20 @@ def invalid(name, value, cls_filter=lambda cls: True, match=None, error=None):
     )
 
 
+def _forwarding_module(n_features, n_outputs, **kwargs):
+    """A custom module whose constructor hands its parameters on to torch."""
+    import torch
+
+    return torch.nn.Linear(n_features, n_outputs, **kwargs)
+
+
+def _module_of_width(n_features, n_outputs, width):
+    """A custom module with a parameter that has no default."""
+    import torch
+
+    return torch.nn.Linear(n_features, n_outputs)
+
+
 NAN, INF = float("nan"), float("inf")
 HIDDEN = "hidden_layer_sizes must hold positive integers"
 PARAM_CASES = [
@@ -594,6 +662,57 @@ PARAM_CASES = [
         "callbacks", [object()], match="callbacks must be rumelhart", error=TypeError
     ),
     invalid("module", "bogus", TORCH),
+    # input_groups that would build units without inputs (issue 22, item 5).
+    *[
+        invalid("input_groups", [(columns, 2)], match=match, error=ValueError)
+        for columns, match in [
+            (slice(0, 0), r"group 0, \(slice\(0, 0, None\), 2\), names no column: "),
+            ([], r"group 0, \(\[\], 2\), names no column: its 2 units would have "),
+            (
+                slice(0, 3),
+                r"put all 3 input columns in groups, which use 2 units: "
+                r"the other 3 of the 5 units of the first hidden layer .* would have no "
+                r"inputs .* Set hidden_layer_sizes\[0\] to 2",
+            ),
+        ]
+    ],
+    *[
+        invalid(
+            "input_groups",
+            [([0], n_units)],
+            match=rf"n_units must be an integer >= 1 .*; got {n_units!r} in group 0",
+            error=ValueError,
+        )
+        for n_units in (2.5, 0, -1, True, "2", None)
+    ],
+    invalid(
+        "input_groups",
+        [("x_", 2)],
+        match="X has no feature names .* wrap the step before the estimator in "
+        "rumelhart.NamedColumns",
+        error=ValueError,
+    ),
+    # A custom module's constructor refusing module_params (item 7).
+    Case(
+        "module_params its constructor refuses",
+        fit_with(),
+        ValueError,
+        r"module '_forwarding_module' does not take the parameter 'bogus' given in "
+        r"module_params .*; its constructor is _forwarding_module\(n_features, "
+        r"n_outputs, \*\*kwargs\)",
+        params={"module": _forwarding_module, "module_params": {"bogus": 1}},
+        applies=TORCH,
+    ),
+    Case(
+        "module_params missing a required parameter",
+        fit_with(),
+        ValueError,
+        r"module '_module_of_width' cannot be built .* missing a required argument: "
+        r"'width'. Its constructor is _module_of_width\(n_features, n_outputs, "
+        r"width\)",
+        params={"module": _module_of_width},
+        applies=TORCH,
+    ),
 ]
 
 ALL_CASES = DATA_CASES + PREDICT_CASES + PARAM_CASES

@@ -128,7 +128,12 @@ def imports(block, module):
 
 
 @pytest.mark.parametrize(
-    ("page", "marked_only"), [("migrating.md", False), ("training_features.md", True)]
+    ("page", "marked_only"),
+    [
+        ("migrating.md", False),
+        ("training_features.md", True),
+        ("user_guide.md", True),
+    ],
 )
 def test_code_blocks_run(page, marked_only, tmp_path):
     blocks = python_blocks(page, marked_only)

@@ -6,12 +6,16 @@ identically from either.
 
 import copy
 import pickle
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_blobs
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import InconsistentVersionWarning, NotFittedError
+
+import rumelhart
 
 from .conftest import (
     ESTIMATORS,
@@ -182,3 +186,26 @@ def test_pickled_state_is_the_fitted_attributes_only(cls):
 
 
 _Y_SCALING = ("constant", "level", "mean", "ndim", "scale")
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_version_stamp_and_the_warning_docs_persistence_describe(cls):
+    """docs/persistence.md, "The version stamp": a pickle names the version
+    that wrote it; the same version loads silently, an older one warns with
+    scikit-learn's InconsistentVersionWarning naming both versions."""
+    est = _fit_for_persistence(cls)[0]
+    assert est.__getstate__()["_rumelhart_version"] == rumelhart.__version__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InconsistentVersionWarning)
+        pickle.loads(pickle.dumps(est))
+    path = Path(__file__).parent / "data" / f"{cls.__name__}-0.1.0.pkl"
+    with pytest.warns(InconsistentVersionWarning) as caught:
+        pickle.loads(path.read_bytes())
+    versioned = [w for w in caught if w.category is InconsistentVersionWarning]
+    warning = versioned[0].message
+    assert str(warning).startswith(
+        f"Trying to unpickle estimator {cls.__name__} from version rumelhart 0.1 "
+        f"or earlier when using version rumelhart {rumelhart.__version__}."
+    )
+    assert warning.original_sklearn_version == "rumelhart 0.1 or earlier"
+    assert warning.current_sklearn_version == f"rumelhart {rumelhart.__version__}"

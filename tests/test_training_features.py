@@ -415,7 +415,11 @@ def test_verbose_prints_one_line_per_epoch(capsys):
 def test_progress_bar(capsys):
     pytest.importorskip("tqdm")
     X, y = _tiny_problem()
-    RumelhartClassifier(max_iter=5, tol=0, callbacks=[ProgressBar()]).fit(X, y)
+    # tqdm takes defaults from TQDM_* variables when it is imported (some CI
+    # setups set TQDM_DISABLE=1; TQDM_NCOLS=8 hides the count): the values
+    # that this test relies on are passed, as a caller may.
+    bar = ProgressBar(disable=False, ncols=80)
+    RumelhartClassifier(max_iter=5, tol=0, callbacks=[bar]).fit(X, y)
     assert "5/5" in capsys.readouterr().err
 
 

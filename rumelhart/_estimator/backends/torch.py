@@ -4,7 +4,7 @@ Importing this module imports torch; only :mod:`rumelhart.torch_mlp` does.
 """
 
 import copy
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,12 +26,9 @@ from ..._torch_engine import (  # type: ignore[attr-defined]
     torch,
 )
 from . import Backend, BackendSpec, Engine, NetworkSpec
+from .custom_module import check_module_params, construct_module
 
 __all__ = ["ACTIVATIONS", "TorchBackend", "TorchParams", "nn", "torch"]
-
-#: ``check(module, params) -> params``: ``module_params`` checked against
-#: the signature of ``module`` (see :func:`rumelhart.torch_mlp.check_module_params`).
-ModuleParamsCheck = Callable[[Any, dict[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -51,19 +48,10 @@ class TorchParams:
 
 
 class TorchBackend(Backend[TorchParams]):
-    """Builds :class:`~rumelhart._torch_engine.TorchMLP` engines.
-
-    Parameters
-    ----------
-    check_module_params : callable
-        Checks the keyword arguments of a custom module's constructor.
-    """
+    """Builds :class:`~rumelhart._torch_engine.TorchMLP` engines."""
 
     params_type = TorchParams
     learning_rate_name = "lr"
-
-    def __init__(self, check_module_params: ModuleParamsCheck) -> None:
-        self.check_module_params = check_module_params
 
     def spec(self, params: TorchParams) -> BackendSpec:
         return BackendSpec(
@@ -151,9 +139,10 @@ class TorchBackend(Backend[TorchParams]):
             return build_mlp(layer_sizes, params.activation, generator)
         if isinstance(module, nn.Module):
             return copy.deepcopy(module)
-        kwargs = self.check_module_params(module, params.module_params or {})
+        kwargs = check_module_params(module, params.module_params or {})
         built = build_seeded(
-            lambda: module(layer_sizes[0], layer_sizes[-1], **kwargs), seed % 2**63
+            lambda: construct_module(module, layer_sizes[0], layer_sizes[-1], kwargs),
+            seed % 2**63,
         )
         if not isinstance(built, nn.Module):
             raise TypeError(
