@@ -24,6 +24,7 @@ __all__ = [
     "has_custom_module",
     "hidden_activation",
     "is_autoencoder",
+    "label_codes",
     "regression_output",
     "target_task",
     "transform_layers",
@@ -82,6 +83,11 @@ def code_layer(model):
 def target_task(model):
     """A classifier's task: ``"binary"``, ``"multiclass"`` or ``"multilabel"``."""
     return model._target.task
+
+
+def label_codes(model):
+    """A multi-label classifier's two codes, smaller first (0/1, -1/+1...)."""
+    return model._multilabel_format()[0]
 
 
 def regression_output(model):

@@ -11,7 +11,7 @@ and return the names of the values they computed.
 import numpy as np
 from onnx import TensorProto
 
-from ._estimators import hidden_activation, regression_output, target_task
+from ._estimators import hidden_activation, label_codes, regression_output, target_task
 
 _ACTIVATIONS = {
     "identity": None,
@@ -81,9 +81,11 @@ def classifier_outputs(graph, out, model, dtype, label, proba):
     outputs ``out``, into the values named ``label`` and ``proba``."""
     eps = np.finfo(dtype).eps
     task = target_task(model)
-    if task == "multilabel":
+    if task == "multilabel":  # each label's larger code where p > 0.5
         _clip(graph, out, eps, 1 - eps, dtype, out=proba)
-        _above_half(graph, out, dtype, out=label)
+        codes, _ = label_values(label_codes(model))
+        on = _above_half(graph, out, dtype)
+        graph.node("Gather", graph.const("codes", codes), on, out=label, axis=0)
         return
     if task == "binary":  # one logistic unit: P(second class)
         p = _clip(graph, out, eps, 1 - eps, dtype)
