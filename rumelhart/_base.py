@@ -32,9 +32,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _losses
-from ._engine import NetworkSpec
+from ._engines.protocol import NetworkSpec
 from ._groups import input_mask
+from ._math import losses as _losses
 from ._persistence import VersionedStateMixin
 from ._torch_data import is_torch_data
 from ._training import (

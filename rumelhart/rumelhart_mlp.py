@@ -16,7 +16,7 @@ from ._docstrings import (
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
 )
-from ._numpy_engine import NumpyMLP, chunk_rows
+from ._engines.numpy import NumpyMLP, chunk_rows
 from ._regressor import MLPRegressorBase
 from ._resources import available_host_memory, check_fit_memory
 from ._warnings import warn

@@ -24,10 +24,7 @@ from ._docstrings import (
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
 )
-from ._regressor import MLPRegressorBase
-from ._resources import check_fit_memory
-from ._torch_data import dataset_to_arrays, is_torch_data
-from ._torch_engine import (
+from ._engines.torch import (
     ACTIVATIONS,
     TorchMLP,
     available_memory,
@@ -38,6 +35,9 @@ from ._torch_engine import (
     resolve_device,
     torch,
 )
+from ._regressor import MLPRegressorBase
+from ._resources import check_fit_memory
+from ._torch_data import dataset_to_arrays, is_torch_data
 
 _TORCH_CONSTRAINTS = {
     "activation": [StrOptions(set(ACTIVATIONS))],
