@@ -12,9 +12,11 @@ shared formulas need. The overflow guard of weighted batches
 :func:`rows_per_chunk`, :func:`map_row_chunks`) live here too.
 """
 
+import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ClassVar, NamedTuple, Protocol
+from contextlib import AbstractContextManager
+from typing import Any, ClassVar, NamedTuple, Protocol, overload
 
 import numpy as np
 
@@ -129,6 +131,31 @@ def map_row_chunks(
     return out
 
 
+class OptimizerSetting:
+    """An attribute of the engine that reads and sets a setting of its
+    optimizer (``lr``, ``momentum``), read at every step: a schedule or a
+    callback may change it between steps. Set values are stored as floats."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, engine: None, owner: type) -> "OptimizerSetting": ...
+
+    @overload
+    def __get__(self, engine: "EngineBase", owner: type) -> float: ...
+
+    def __get__(
+        self, engine: "EngineBase | None", owner: type
+    ) -> "float | OptimizerSetting":
+        if engine is None:
+            return self
+        return engine._read_setting(self.name)
+
+    def __set__(self, engine: "EngineBase", value: float) -> None:
+        engine._write_setting(self.name, float(value))
+
+
 class EngineBase(ABC):
     """The epoch, statistics and probes of an engine, written once.
 
@@ -170,6 +197,16 @@ class EngineBase(ABC):
             the sum of its samples' errors, each measured before its batch's
             change.
         """
+        with self._epoch_context():
+            return self._run_epoch(data, batch_size, shuffle, on_batch)
+
+    def _run_epoch(
+        self,
+        data: Prepared,
+        batch_size: int,
+        shuffle: bool,
+        on_batch: BatchHook | None,
+    ) -> float:
         X, _, sample_weight = data
         n = X.shape[0]
         sweep = self._sweep(data)
@@ -195,6 +232,10 @@ class EngineBase(ABC):
             return float(total)
         return self.ops.ratio(total, total_weight)
 
+    def _epoch_context(self) -> AbstractContextManager[Any]:
+        """What an epoch runs in (torch: gradients on, training mode)."""
+        return contextlib.nullcontext()
+
     @abstractmethod
     def _sweep(self, data: Prepared) -> Sweep:
         """How this engine trains on ``data`` during one sweep."""
@@ -203,7 +244,20 @@ class EngineBase(ABC):
     def _permutation(self, n: int) -> Any:
         """A random order of ``n`` rows, from the engine's own generator."""
 
-    # -- what the callbacks read ---------------------------------------------
+    # -- what the callbacks read and set -------------------------------------
+    #: The learning rate, read at every step.
+    lr = OptimizerSetting()
+    #: The momentum (Adam's first beta on torch), read at every step.
+    momentum = OptimizerSetting()
+
+    @abstractmethod
+    def _read_setting(self, name: str) -> float:
+        """The optimizer's setting ``name`` ("lr" or "momentum")."""
+
+    @abstractmethod
+    def _write_setting(self, name: str, value: float) -> None:
+        """Set the optimizer's setting ``name`` ("lr" or "momentum")."""
+
     @staticmethod
     def probe(data: Prepared, n_rows: int) -> Prepared:
         """The first ``n_rows`` samples of :meth:`prepare`'s data."""

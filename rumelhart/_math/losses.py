@@ -334,36 +334,6 @@ def error_signal(
     return total
 
 
-def summed_loss(
-    loss: str,
-    output_activation: str,
-    A: FloatArray,
-    Y: FloatArray,
-    sample_weight: FloatArray | None = None,
-    dead_zone: float = 0.0,
-) -> float:
-    """``sum_i w_i E_i`` of outputs ``A`` against ``Y`` (the dead zone applied).
-
-    Parameters
-    ----------
-    loss, output_activation : str
-        A pair of :data:`LOSSES`.
-    A, Y : ndarray of shape (n_samples, n_outputs)
-        Outputs of the network and desired outputs.
-    sample_weight : ndarray of shape (n_samples,) or None
-        Weight of each sample.
-    dead_zone : float, default=0.0
-        Errors smaller than this count as zero.
-
-    Returns
-    -------
-    total : float
-    """
-    entry = LOSSES[loss]
-    errors = apply_dead_zone(entry.error(A, Y, np.empty_like(A)), dead_zone)
-    return entry.summed(output_activation, A, Y, errors, sample_weight, None)
-
-
 def reduced_loss(
     loss: str,
     output_activation: str,
@@ -373,26 +343,12 @@ def reduced_loss(
     reduction: str = "mean",
     dead_zone: float = 0.0,
 ) -> float:
-    """The error of outputs ``A`` against ``Y``, reduced as in training.
-
-    Parameters
-    ----------
-    loss, output_activation : str
-        A pair of :data:`LOSSES`.
-    A, Y : ndarray of shape (n_samples, n_outputs)
-        Outputs of the network and desired outputs.
-    sample_weight : ndarray of shape (n_samples,) or None
-        Weight of each sample.
-    reduction : {"mean", "sum"}, default="mean"
-        Weighted mean or sum over the samples.
-    dead_zone : float, default=0.0
-        Errors smaller than this count as zero.
-
-    Returns
-    -------
-    loss : float
-    """
-    total = summed_loss(loss, output_activation, A, Y, sample_weight, dead_zone)
+    """The error of outputs ``A`` against ``Y``, reduced as in training:
+    the weighted mean (``reduction="mean"``) or the sum of the samples'
+    errors, the dead zone applied (the arguments as :func:`error_signal`'s)."""
+    entry = LOSSES[loss]
+    errors = apply_dead_zone(entry.error(A, Y, np.empty_like(A)), dead_zone)
+    total = entry.summed(output_activation, A, Y, errors, sample_weight, None)
     if reduction == "sum":
         return total
     weight = A.shape[0] if sample_weight is None else float(sample_weight.sum())

@@ -322,23 +322,13 @@ class NumpyMLP(EngineBase):
         return self.coefs, self.intercepts
 
     # -- what the callbacks read and set ---------------------------------------
-    @property
-    def lr(self) -> float:
-        """The learning rate ε, read at every step."""
-        return self.optimizer.lr
+    def _read_setting(self, name: str) -> float:
+        # "lr" is ε of eq. 9, "momentum" α.
+        value: float = getattr(self.optimizer, name)
+        return value
 
-    @lr.setter
-    def lr(self, value: float) -> None:
-        self.optimizer.lr = float(value)
-
-    @property
-    def momentum(self) -> float:
-        """The momentum α, read at every step."""
-        return self.optimizer.momentum
-
-    @momentum.setter
-    def momentum(self, value: float) -> None:
-        self.optimizer.momentum = float(value)
+    def _write_setting(self, name: str, value: float) -> None:
+        setattr(self.optimizer, name, value)
 
     def _layer_outputs(self, X: Any) -> list[tuple[str, Any]]:
         kinds = [self.hidden_activation] * (self.n_layers - 1)

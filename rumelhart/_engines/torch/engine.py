@@ -13,9 +13,10 @@ batches of the built-in network are processed in chunks of rows whose
 gradients accumulate before the one step, so that memory stays small.
 """
 
+import contextlib
 import copy
 import copyreg
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -235,18 +236,12 @@ class TorchMLP(EngineBase):
         """Drop the schedule, which only lives for one fit."""
         self.scheduler = None
 
-    def run_epoch(
-        self,
-        data: Prepared,
-        batch_size: int,
-        shuffle: bool = True,
-        on_batch: Callable[[Any, Any], None] | None = None,
-    ) -> float:
-        """Train for one epoch; the mean (weighted) loss of its batches."""
+    @contextlib.contextmanager
+    def _epoch_context(self) -> Iterator[None]:
         # Gradients on even when fit is called inside a torch.no_grad() block.
         with torch.enable_grad():
             self.module.train()
-            return super().run_epoch(data, batch_size, shuffle, on_batch)
+            yield
 
     def _sweep(self, data: Prepared) -> Sweep:
         layers = self._layers()
@@ -322,23 +317,11 @@ class TorchMLP(EngineBase):
         return numpy_weights(self.module)
 
     # -- what the callbacks read and set ---------------------------------------
-    @property
-    def lr(self) -> float:
-        """The learning rate of the optimizer's first parameter group."""
-        return optimizer.learning_rate(self.optimizer)
+    def _read_setting(self, name: str) -> float:
+        return optimizer.read_setting(self.optimizer, name)
 
-    @lr.setter
-    def lr(self, value: float) -> None:
-        optimizer.set_learning_rate(self.optimizer, value)
-
-    @property
-    def momentum(self) -> float:
-        """SGD's momentum, or Adam's first beta."""
-        return optimizer.momentum_of(self.optimizer)
-
-    @momentum.setter
-    def momentum(self, value: float) -> None:
-        optimizer.set_momentum(self.optimizer, value)
+    def _write_setting(self, name: str, value: float) -> None:
+        optimizer.write_setting(self.optimizer, name, value)
 
     def _layer_outputs(self, X: Any) -> list[tuple[str, Any]]:
         return diagnostics.layer_outputs(self.module, X, self.output_activation)

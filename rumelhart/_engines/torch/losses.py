@@ -88,22 +88,9 @@ def output_delta(
     w: Tensor | None = None,
     dead_zone: float = 0.0,
 ) -> tuple[Tensor, Tensor]:
-    """``delta`` at the output units' net input per sample (unweighted), and
-    the batch's ``sum_i w_i E_i``.
-
-    Parameters
-    ----------
-    loss, output_activation : str
-        A pair of :data:`rumelhart._math.losses.LOSSES`.
-    raw : Tensor of shape (n_samples, n_outputs)
-        The network's raw outputs (the output units' net input).
-    T : Tensor of shape (n_samples, n_outputs)
-        Desired outputs.
-    w : Tensor of shape (n_samples,), optional
-        Weight of each sample in the sum.
-    dead_zone : float, default=0.0
-        Errors smaller than this count as zero.
-    """
+    """:func:`rumelhart._math.losses.error_signal` on tensors: from the raw
+    outputs ``raw`` (the output units' net input) and targets ``T``, the
+    ``delta`` per sample (unweighted) and ``sum_i w_i E_i`` (weights ``w``)."""
     parts = KERNELS[loss](raw, T, w, output_activation, dead_zone)
     delta = parts.errors
     if not check_output(loss, output_activation).canonical:

@@ -90,27 +90,19 @@ def make_schedule(
     )
 
 
-def learning_rate(optimizer: torch.optim.Optimizer) -> float:
-    """The learning rate of the optimizer's first parameter group."""
-    return float(optimizer.param_groups[0]["lr"])
-
-
-def set_learning_rate(optimizer: torch.optim.Optimizer, value: float) -> None:
-    """Set every parameter group's learning rate."""
-    for group in optimizer.param_groups:
-        group["lr"] = float(value)
-
-
-def momentum_of(optimizer: torch.optim.Optimizer) -> float:
-    """SGD's momentum, or Adam's first beta."""
+def read_setting(optimizer: torch.optim.Optimizer, name: str) -> float:
+    """The first parameter group's learning rate (``name="lr"``), or its
+    momentum: SGD's momentum, Adam's first beta."""
     group = optimizer.param_groups[0]
-    return float(group["momentum"] if "momentum" in group else group["betas"][0])
+    if name == "momentum" and "momentum" not in group:
+        return float(group["betas"][0])
+    return float(group[name])
 
 
-def set_momentum(optimizer: torch.optim.Optimizer, value: float) -> None:
-    """Set SGD's momentum, or Adam's first beta, in every parameter group."""
+def write_setting(optimizer: torch.optim.Optimizer, name: str, value: float) -> None:
+    """Set :func:`read_setting`'s ``name`` in every parameter group."""
     for group in optimizer.param_groups:
-        if "momentum" in group:
-            group["momentum"] = float(value)
-        else:
+        if name == "momentum" and "momentum" not in group:
             group["betas"] = (float(value), group["betas"][1])
+        else:
+            group[name] = float(value)

@@ -68,7 +68,7 @@ class TorchSweep:
         if full and self.private:
             Xb = Xb.clone()
         chunk = self.chunk if full else None
-        batch_sum = self._gradients(Xb, batch.Y, batch.sample_weight, chunk)
+        batch_sum = self._backward(Xb, batch.Y, batch.sample_weight, chunk)
         engine = self.engine
         if engine.input_mask is not None:
             grad = engine.linear_layers()[0].weight.grad
@@ -79,7 +79,7 @@ class TorchSweep:
             engine.scheduler.step()
         return batch_sum
 
-    def _gradients(
+    def _backward(
         self, Xb: Any, Tb: torch.Tensor, wb: torch.Tensor | None, chunk: int | None
     ) -> torch.Tensor:
         """Set ``.grad`` of every parameter for one batch, in chunks of
