@@ -119,6 +119,18 @@ def test_every_loss_of_the_table_has_a_torch_kernel():
                 assert torch_network.KERNELS[output].derivative is not None
 
 
+def test_targets_say_what_each_pair_accepts():
+    squared, log_loss = LOSSES["squared_error"], LOSSES["log_loss"]
+    anything = np.array([[-3.0, 0.5], [7.0, 1.0]])
+    assert squared.outputs["identity"].targets.accepts(anything)
+    assert not squared.outputs["logistic"].targets.accepts(anything)
+    assert log_loss.outputs["logistic"].targets.accepts(np.array([[0.0, 1.0, 0.3]]))
+    softmax = log_loss.outputs["softmax"].targets
+    assert softmax.accepts(np.array([[0.0, 1.0, 0.0], [0.2, 0.3, 0.5]]))
+    assert not softmax.accepts(np.array([[1.0, 1.0, 0.0]]))  # two classes at once
+    assert not softmax.accepts(np.array([[-0.5, 1.5]]))
+
+
 def test_every_torch_activation_is_one_of_the_table():
     for name, module in torch_network.ACTIVATIONS.items():
         assert torch_network.KERNELS[activation(name).name].module is module
@@ -131,6 +143,7 @@ def test_every_torch_activation_is_one_of_the_table():
 def test_error_signal_is_the_gradient_of_the_loss(loss, output, data):
     batch = data.draw(batches(loss, output))
     raw, Y, sample_weight, dead_zone, dtype = batch
+    assert LOSSES[loss].outputs[output].targets.accepts(Y)
     A, delta, total = _numpy_signal(loss, output, *batch)
     expected, expected_total = _autograd(loss, output, *batch[:4])
     w = np.ones(len(raw)) if sample_weight is None else sample_weight

@@ -234,7 +234,7 @@ class NumpyMLP(EngineBase):
         """
         factors = self._factors(X.shape[0], sample_weight, -self.optimizer.lr)
         total, grads = chunked_gradients(
-            self, self._buffers, self._chunk_rows(), X, Y, sample_weight, work, factors
+            self, self._buffers, self._chunk_rows, X, Y, sample_weight, work, factors
         )
         self._mask_gradients(grads)
         self.optimizer.step(grads, scaled=True)
@@ -379,6 +379,7 @@ class _NumpySweep:
         self.X, self.Y, self.sample_weight = data
         self.train_batch = engine.train_batch
         self.sparse = sparse.issparse(self.X)
+        self.rows = engine._chunk_rows()
 
     def gather(self, order: Any, start: int, stop: int) -> Batch:
         X, Y, w = self.X, self.Y, self.sample_weight
@@ -387,7 +388,7 @@ class _NumpySweep:
                 X[start:stop], Y[start:stop], None if w is None else w[start:stop]
             )
         idx = order[start:stop]
-        if self.sparse or stop - start > self.engine._chunk_rows():
+        if self.sparse or stop - start > self.rows:
             Xb = X[idx] if self.sparse else X.take(idx, axis=0)
             wb = None if w is None else w.take(idx)
             return Batch(Xb, Y.take(idx, axis=0), wb)

@@ -8,7 +8,7 @@ kept per batch size (:class:`WorkArrays`), so a sweep of mini-batches
 allocates nothing.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -113,20 +113,21 @@ def batch_gradients(
 def chunked_gradients(
     net: Trainable,
     buffers: WorkArrays,
-    rows: int,
+    chunk_rows: Callable[[], int],
     X: Any,
     Y: FloatArray,
     sample_weight: FloatArray | None,
     work: Work | None,
     factors: Any,
 ) -> tuple[float, FlatArrays]:
-    """:func:`batch_gradients` over ``(X, Y)`` in chunks of ``rows`` rows;
-    the summed error and the gradients, summed over the chunks. ``work``:
-    the batch's work arrays when it was gathered into them."""
+    """:func:`batch_gradients` over ``(X, Y)`` in chunks of ``chunk_rows()``
+    rows; the summed error and the gradients, summed over the chunks.
+    ``work``: the batch's work arrays when it was gathered into them."""
     n = X.shape[0]
     if work is not None and work.X.shape[0] == n:
         total = batch_gradients(net, X, Y, sample_weight, work, factors)
         return total, work.grads
+    rows = chunk_rows()
     if n <= rows:
         total = batch_gradients(net, X, Y, sample_weight, buffers(n), factors)
         return total, buffers(n).grads

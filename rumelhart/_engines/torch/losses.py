@@ -19,7 +19,7 @@ from typing import NamedTuple
 import torch
 from torch.nn import functional as F
 
-from ..._math.losses import LOSSES, apply_dead_zone, check_output
+from ..._math.losses import LOSSES, apply_dead_zone
 from .network import KERNELS as ACTIVATION_KERNELS
 
 Tensor = torch.Tensor
@@ -93,7 +93,7 @@ def output_delta(
     ``delta`` per sample (unweighted) and ``sum_i w_i E_i`` (weights ``w``)."""
     parts = KERNELS[loss](raw, T, w, output_activation, dead_zone)
     delta = parts.errors
-    if not check_output(loss, output_activation).canonical:
+    if not LOSSES[loss].outputs[output_activation].canonical:
         derivative = ACTIVATION_KERNELS[output_activation].derivative
         if derivative is None:
             raise ValueError(f"torch has no derivative of {output_activation!r}.")
