@@ -39,7 +39,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from rumelhart import RumelhartClassifier
-from rumelhart._numpy_engine import NumpyMLP
+from rumelhart._engines.numpy import NumpyMLP
 from rumelhart.datasets import make_symmetry
 from rumelhart.paper import paper_recipe
 from rumelhart.plotting import HintonDisplay

@@ -61,7 +61,7 @@ class VersionedStateMixin:
 
 def _check_fitted_structure(state):
     """Refuse a fitted state whose engine or bookkeeping this version cannot use."""
-    from ._engine import Engine
+    from ._engines.protocol import Engine
     from ._training import TrainingState
 
     if "_engine" not in state:

@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._context import TrainingContext
-from ._engine import BatchHook, Engine
+from ._engines.protocol import BatchHook, Engine
 from ._warnings import warn
 from .callbacks import Callback
 from .exceptions import DivergenceError, StopTraining, TrainingInterruptedWarning

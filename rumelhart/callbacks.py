@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from ._context import EngineView, TrainingContext
-from ._engine import ACTIVATION_STATS, TENSOR_STATS
+from ._engines.protocol import ACTIVATION_STATS, TENSOR_STATS
 from .exceptions import StopTraining
 
 __all__ = [

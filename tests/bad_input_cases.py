@@ -671,8 +671,8 @@ PARAM_CASES = [
             (
                 slice(0, 3),
                 r"put all 3 input columns in groups, which use 2 units: "
-                r"the other 3 of the 5 units of the first hidden layer .* would have no "
-                r"inputs .* Set hidden_layer_sizes\[0\] to 2",
+                r"the other 3 of the 5 units of the first hidden layer .* would "
+                r"have no inputs .* Set hidden_layer_sizes\[0\] to 2",
             ),
         ]
     ],

@@ -10,8 +10,8 @@
 import numpy as np
 import pytest
 
-from rumelhart import _numpy_engine
-from rumelhart._numpy_engine import NumpyMLP
+from rumelhart._engines.numpy import NumpyMLP
+from rumelhart._engines.numpy import engine as numpy_engine
 
 LOSS_OUTPUTS = [
     ("squared_error", "identity", 2),
@@ -43,7 +43,7 @@ def test_numpy_chunked_full_batch_equals_one_pass(
     sw = sw if weighted else None
     engines = []
     for chunk_elements in (10**9, 1):  # one pass; chunks of 64 rows, the least
-        monkeypatch.setattr(_numpy_engine, "_CHUNK_ELEMENTS", chunk_elements)
+        monkeypatch.setattr(numpy_engine, "_CHUNK_ELEMENTS", chunk_elements)
         engine = NumpyMLP(
             (4, 8, n_outputs),
             output_activation=output_activation,
@@ -70,8 +70,9 @@ def test_torch_hand_written_backward_equals_autograd(
     monkeypatch, loss, output_activation, n_outputs, weighted, hidden_activation
 ):
     torch = pytest.importorskip("torch")
-    from rumelhart import _torch_engine
-    from rumelhart._torch_engine import TorchMLP, build_mlp
+    from rumelhart._engines.torch import TorchMLP, build_mlp
+    from rumelhart._engines.torch import sweep as torch_sweep
+    from rumelhart._engines.torch.fast_path import manual_ok
 
     X, Y, sw = _data(output_activation, n_outputs)
     sw = sw if weighted else None
@@ -98,10 +99,10 @@ def test_torch_hand_written_backward_equals_autograd(
     fast = engine(copy.deepcopy(module))
     slow = engine(copy.deepcopy(module))
     slow.module.register_forward_hook(lambda mod, inp, out: None)  # no fast path
-    assert fast._manual_ok(fast._layers())
+    assert manual_ok(fast._layers())
     assert slow._layers() is None
     # Full batches in chunks of 1024 rows at least: use more rows than that.
-    monkeypatch.setattr(_torch_engine, "_CHUNK_ELEMENTS", 1)
+    monkeypatch.setattr(torch_sweep, "_CHUNK_ELEMENTS", 1)
     X_big, Y_big, sw_big = _data(output_activation, n_outputs, n_samples=2500)
     sw_big = sw_big if weighted else None
     for eng in (fast, slow):

@@ -1,7 +1,7 @@
-"""The engine boundary: both engines implement ``rumelhart._engine.Engine``.
+"""The engine boundary: both engines implement ``rumelhart._engines.protocol.Engine``.
 
 The training loop, the estimators and the callbacks call nothing but the
-:class:`~rumelhart._engine.Engine` protocol, so the two engines (NumPy's
+:class:`~rumelhart._engines.protocol.Engine` protocol, so the two engines (NumPy's
 ``NumpyMLP`` and torch's ``TorchMLP``) must agree on what it means:
 
 * each engine, as the estimators build it, is an ``Engine``, and every method
@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-from rumelhart._engine import Engine, NetworkSpec
-from rumelhart._numpy_engine import NumpyMLP
+from rumelhart._engines.numpy import NumpyMLP
+from rumelhart._engines.protocol import Engine, NetworkSpec
 
 from .conftest import ESTIMATORS, HAS_TORCH, dataset, engine_weights, make
 
@@ -47,7 +47,7 @@ def numpy_engine(optimizer="sgd"):
 def torch_engine(optimizer):
     """A torch engine built as TorchMLPClassifier builds it, on the CPU."""
     torch = pytest.importorskip("torch")
-    from rumelhart._torch_engine import TorchMLP, build_mlp
+    from rumelhart._engines.torch import TorchMLP, build_mlp
 
     generator = torch.Generator().manual_seed(SPEC.seed)
     module = build_mlp(SPEC.layer_sizes, SPEC.hidden_activation, generator)
@@ -140,7 +140,7 @@ def engine_class(name):
     if name == "NumpyMLP":
         return NumpyMLP
     pytest.importorskip("torch")
-    from rumelhart._torch_engine import TorchMLP
+    from rumelhart._engines.torch import TorchMLP
 
     return TorchMLP
 
@@ -164,7 +164,9 @@ def protocol_members():
         for name, value in vars(Engine).items()
         if inspect.isfunction(value) and not name.startswith("_")
     }
-    attributes = set(Engine.__annotations__)
+    attributes = set(Engine.__annotations__) | {
+        name for name, value in vars(Engine).items() if isinstance(value, property)
+    }
     # What isinstance checks is exactly these, no more, no fewer.
     get_attrs = getattr(typing, "_get_protocol_attrs", None)
     members = getattr(Engine, "__protocol_attrs__", None) or get_attrs(Engine)

@@ -242,9 +242,9 @@ def test_memory_check_uses_the_memory_available(cls, monkeypatch):
 
     monkeypatch.setattr(_resources, "available_host_memory", lambda: 10 * 2**20)
     if cls.__name__.startswith("Torch"):
-        from rumelhart import _torch_engine
+        from rumelhart._engines.torch import device as torch_device
 
-        monkeypatch.setattr(_torch_engine, "available_host_memory", lambda: 10 * 2**20)
+        monkeypatch.setattr(torch_device, "available_host_memory", lambda: 10 * 2**20)
         extra = {"device": "cpu"}
     else:
         extra = {}  # the NumPy backend asks _resources at each fit

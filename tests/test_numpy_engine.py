@@ -11,9 +11,9 @@
 import numpy as np
 import pytest
 
-from rumelhart._losses import check_output
-from rumelhart._numpy_engine import NumpyMLP
-from rumelhart._optim import Momentum
+from rumelhart._engines.numpy import NumpyMLP
+from rumelhart._engines.numpy.optimizer import Momentum
+from rumelhart._math.losses import check_output
 
 # (loss, output activation, output units): every combination the estimators
 # build. squared_error + identity is the regressor; squared_error + logistic
@@ -431,7 +431,7 @@ def test_float32_engine_stays_float32(loss, output_activation, n_outputs, reduct
     assert np.all(np.isfinite(losses))
 
     arrays = _params(engine) + engine.optimizer.velocities + engine.optimizer.params
-    for buffers in engine._buffers.values():
+    for buffers in engine._buffers.by_size.values():
         arrays += [buffers[0], *buffers[1], *buffers[2], *buffers[3]]
     Xf = X.astype(np.float32)
     arrays += [engine.predict(Xf), *engine.forward(Xf)]

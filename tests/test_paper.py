@@ -20,7 +20,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from rumelhart import RumelhartClassifier, RumelhartRegressor
-from rumelhart._numpy_engine import NumpyMLP
+from rumelhart._engines.numpy import NumpyMLP
 from rumelhart.datasets import make_symmetry, make_xor
 from rumelhart.paper import PAPER_SETTINGS, paper_recipe
 

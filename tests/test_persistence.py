@@ -5,6 +5,7 @@ identically from either.
 """
 
 import copy
+import os
 import pickle
 import warnings
 from pathlib import Path
@@ -13,12 +14,17 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_blobs
-from sklearn.exceptions import InconsistentVersionWarning, NotFittedError
+from sklearn.exceptions import (
+    ConvergenceWarning,
+    InconsistentVersionWarning,
+    NotFittedError,
+)
 
 import rumelhart
 
 from .conftest import (
     ESTIMATORS,
+    HAS_TORCH,
     fast,
     is_classifier,
     is_torch,
@@ -209,3 +215,58 @@ def test_version_stamp_and_the_warning_docs_persistence_describe(cls):
     )
     assert warning.original_sklearn_version == "rumelhart 0.1 or earlier"
     assert warning.current_sklearn_version == f"rumelhart {rumelhart.__version__}"
+
+
+#: Fitted estimators pickled by rumelhart 0.2.0 before the engines became the
+#: ``rumelhart._engines`` package (made by ``make_pickles.py`` beside them).
+PICKLES_0_2 = os.path.join(os.path.dirname(__file__), "data", "pickles_0_2")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "RumelhartClassifier",
+        "RumelhartRegressor",
+        "RumelhartAutoencoder",
+        pytest.param(
+            "TorchMLPClassifier",
+            marks=pytest.mark.skipif(not HAS_TORCH, reason="needs torch"),
+        ),
+        pytest.param(
+            "TorchMLPRegressor",
+            marks=pytest.mark.skipif(not HAS_TORCH, reason="needs torch"),
+        ),
+        pytest.param(
+            "TorchAutoencoder",
+            marks=pytest.mark.skipif(not HAS_TORCH, reason="needs torch"),
+        ),
+    ],
+)
+def test_pickles_of_0_2_load_and_predict_as_saved(name):
+    """Pickles naming the engines' old module paths still load, predict as
+    when they were saved, and go on training."""
+    path = os.path.join(PICKLES_0_2, f"{name}.pkl")
+    with open(path, "rb") as f, warnings.catch_warnings():
+        # The same version string: the version warning need not fire.
+        warnings.simplefilter("ignore", InconsistentVersionWarning)
+        saved = pickle.load(f)
+    est, X, y = saved["estimator"], saved["X"], saved["y"]
+    assert type(est).__name__ == name
+    for method, expected in saved["outputs"].items():
+        arg = saved["outputs"]["transform"] if method == "inverse_transform" else X
+        got = getattr(est, method)(arg)
+        # Equal up to rounding: BLAS may sum in another order elsewhere.
+        tol = 1e-12 if got.dtype == np.float64 else 1e-6
+        if got.dtype.kind == "f":
+            np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
+        else:
+            np.testing.assert_array_equal(got, expected)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if y is None:
+            est.partial_fit(X)
+        elif hasattr(est, "classes_"):
+            est.partial_fit(X, y, classes=est.classes_)
+        else:
+            est.partial_fit(X, y)
+    assert est.n_iter_ == len(est.loss_curve_) and np.isfinite(est.loss_curve_).all()

@@ -19,7 +19,7 @@ from rumelhart import (  # noqa: E402
     TorchMLPClassifier,
     TorchMLPRegressor,
 )
-from rumelhart._numpy_engine import NumpyMLP  # noqa: E402
+from rumelhart._engines.numpy import NumpyMLP  # noqa: E402
 
 
 def _module_with_weights(coefs, intercepts):

@@ -13,7 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_sample_weight
 
 from rumelhart import RumelhartClassifier, find_learning_rate
-from rumelhart._numpy_engine import NumpyMLP
+from rumelhart._engines.numpy import NumpyMLP
 from rumelhart.callbacks import (
     ActivationRecorder,
     Callback,
@@ -253,7 +253,7 @@ def test_torch_recorders_read_back_once_per_epoch(monkeypatch):
     """No host sync per batch: values stay on the device until the epoch ends."""
     torch = pytest.importorskip("torch")
     from rumelhart import TorchMLPClassifier
-    from rumelhart._torch_engine import TorchMLP
+    from rumelhart._engines.torch import TorchMLP
 
     X, y = make_classification(n_samples=320, n_features=6, random_state=0)
     inside_epoch = [False]

@@ -18,8 +18,8 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Generic, TypeVar
 
-from ..._engine import Engine, NetworkSpec
-from ..._losses import check_output, reduced_loss
+from ..._engines.protocol import Engine, NetworkSpec
+from ..._math.losses import check_output, reduced_loss
 from ..._resources import check_fit_memory
 from ..._torch_data import is_torch_data
 

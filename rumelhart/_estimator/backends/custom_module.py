@@ -9,7 +9,7 @@ its signature, never as a bare ``TypeError`` from inside the constructor.
 import inspect
 import re
 
-from ..._torch_engine import nn  # type: ignore[attr-defined]
+from ..._engines.torch import nn
 
 
 def check_module_params(module, params):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ... import _resources
-from ..._numpy_engine import NumpyMLP, chunk_rows
+from ..._engines.numpy import NumpyMLP, chunk_rows
 from ..._warnings import warn
 from ...exceptions import MomentumWarning
 from .. import policy
@@ -25,7 +25,7 @@ class NumpyParams:
 
 
 class NumpyBackend(Backend[NumpyParams]):
-    """Builds :class:`~rumelhart._numpy_engine.NumpyMLP` engines."""
+    """Builds :class:`~rumelhart._engines.numpy.NumpyMLP` engines."""
 
     params_type = NumpyParams
     learning_rate_name = "eps"

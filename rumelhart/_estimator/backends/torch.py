@@ -11,10 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from ..._torch_data import dataset_to_arrays, is_torch_data
-
 # torch through the engine, whose import failure names the extra to install.
-from ..._torch_engine import (  # type: ignore[attr-defined]
+from ..._engines.torch import (
     ACTIVATIONS,
     TorchMLP,
     available_memory,
@@ -25,6 +23,7 @@ from ..._torch_engine import (  # type: ignore[attr-defined]
     resolve_device,
     torch,
 )
+from ..._torch_data import dataset_to_arrays, is_torch_data
 from . import Backend, BackendSpec, Engine, NetworkSpec
 from .custom_module import check_module_params, construct_module
 
@@ -48,7 +47,7 @@ class TorchParams:
 
 
 class TorchBackend(Backend[TorchParams]):
-    """Builds :class:`~rumelhart._torch_engine.TorchMLP` engines."""
+    """Builds :class:`~rumelhart._engines.torch.TorchMLP` engines."""
 
     params_type = TorchParams
     learning_rate_name = "lr"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+from numpy.typing import DTypeLike, NDArray
 
 #: Order of the numbers in each activation statistics vector.
 ACTIVATION_STATS = ("mean", "std", "saturated", "dead")
@@ -22,6 +23,19 @@ TENSOR_STATS = ("mean", "std", "abs_max", "norm")
 
 #: Outputs closer than this to a bound of a squashing unit count as saturated.
 SATURATION_MARGIN = 0.02
+
+#: A NumPy array of floats.
+FloatArray = NDArray[np.floating[Any]]
+
+#: Training data as :meth:`Engine.prepare` returns it: ``(X, Y,
+#: sample_weight)`` in the engine's own form (tensors on the torch device).
+Prepared = tuple[Any, Any, Any]
+
+#: A statistics vector: a NumPy array, or a tensor on the torch device.
+Stats = Any
+
+#: ``[(layer name, statistics vector)]``.
+LayerStats = list[tuple[str, Stats]]
 
 #: ``on_batch(batch_loss, batch_weight)``: the batch's summed weighted loss
 #: and its number of samples (or sum of weights); device scalars on torch.
@@ -38,7 +52,7 @@ class NetworkSpec:
         Units per layer, the input and output layers included.
     output_activation : {"identity", "logistic", "softmax"}
         Activation of the output units (checked against ``loss`` by
-        :func:`rumelhart._losses.check_output`).
+        :func:`rumelhart._math.losses.check_output`).
     loss : {"squared_error", "log_loss"}
         The error to minimise.
     reduction : {"mean", "sum"}
@@ -50,23 +64,22 @@ class NetworkSpec:
     hidden_activation : str
         Activation of the hidden units.
     dead_zone : float
-        With the squared error on logistic outputs, an output within
-        ``dead_zone`` of its 0/1 target sends back no error (the paper's
-        family trees use 0.2).
+        With the squared error, an output within ``dead_zone`` of its
+        target sends back no error (the paper's family trees use 0.2).
     input_mask : ndarray of shape (layer_sizes[0], layer_sizes[1]) or None
         Which connections of the first layer exist (1) and which do not (0);
         missing ones stay exactly zero. None: all exist.
     """
 
-    layer_sizes: tuple
+    layer_sizes: tuple[int, ...]
     output_activation: str
     loss: str
     reduction: str = "mean"
-    dtype: Any = np.float64
+    dtype: DTypeLike = np.float64
     seed: int = 0
     hidden_activation: str = "logistic"
     dead_zone: float = 0.0
-    input_mask: Any = field(default=None, compare=False)
+    input_mask: NDArray[Any] | None = field(default=None, compare=False)
 
 
 @runtime_checkable
@@ -77,18 +90,26 @@ class Engine(Protocol):
     made them (or a copy of it) reads them.
     """
 
-    dtype: np.dtype
-    layer_sizes: tuple
+    #: The floating-point type of weights and computations.
+    dtype: np.dtype[Any]
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        """Units per layer, the input and output layers included."""
 
     # -- training ---------------------------------------------------------
-    def prepare(self, X, Y, sample_weight=None) -> Any:
+    def prepare(self, X: Any, Y: Any, sample_weight: Any = None) -> Prepared:
         """Training data in the engine's own form (on its device)."""
 
     def start_fit(self, n_samples: int, batch_size: int, max_epochs: int) -> None:
         """Set up what lives for one fit (a learning-rate schedule)."""
 
     def run_epoch(
-        self, data, batch_size: int, shuffle: bool = True, on_batch=None
+        self,
+        data: Prepared,
+        batch_size: int,
+        shuffle: bool = True,
+        on_batch: BatchHook | None = None,
     ) -> float:
         """Train one sweep; the sweep's error (reduced as the spec says)."""
 
@@ -99,7 +120,7 @@ class Engine(Protocol):
     def snapshot(self) -> Any:
         """A copy of the weights *and* the optimizer's state."""
 
-    def restore(self, snapshot) -> None:
+    def restore(self, snapshot: Any) -> None:
         """Return to the state :meth:`snapshot` saved."""
 
     def reset_optimizer(self) -> None:
@@ -115,62 +136,44 @@ class Engine(Protocol):
         """Whether every weight is finite."""
 
     # -- inference --------------------------------------------------------
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: Any) -> FloatArray:
         """The network's outputs for ``X``, a NumPy array."""
 
-    def hidden(self, X, layers: Sequence[int]) -> list:
+    def hidden(self, X: Any, layers: Sequence[int]) -> list[FloatArray]:
         """Outputs of the hidden layers ``layers`` (0-based), NumPy arrays."""
 
-    def decode(self, H, layer: int) -> np.ndarray:
+    def decode(self, H: Any, layer: int) -> FloatArray:
         """The network's outputs from hidden layer ``layer``'s outputs ``H``."""
 
-    def weights(self) -> tuple:
+    def weights(self) -> tuple[list[Any], list[Any]]:
         """``(coefs, intercepts)``: the weight matrices, shape (units in, units
         out), and the biases, as NumPy arrays."""
 
     # -- what the callbacks read and set ------------------------------------
+    #: The learning rate, read at every step.
     lr: float
+    #: The momentum (Adam's first beta), read at every step.
     momentum: float
 
-    def layer_names(self) -> list:
+    def layer_names(self) -> list[str]:
         """``hidden_1``, ..., ``output``: names of the weight layers."""
 
-    def probe(self, data, n_rows: int) -> tuple:
+    def probe(self, data: Prepared, n_rows: int) -> Prepared:
         """The first ``n_rows`` samples of prepared training data."""
 
-    def activation_stats(self, X) -> list:
+    def activation_stats(self, X: Any) -> LayerStats:
         """``[(layer name, stats)]``, stats in :data:`ACTIVATION_STATS` order."""
 
-    def gradient_stats(self, X, Y, sample_weight=None) -> list:
+    def gradient_stats(self, X: Any, Y: Any, sample_weight: Any = None) -> LayerStats:
         """``[(layer name, stats)]`` of dE/dW, :data:`TENSOR_STATS` order."""
 
-    def weight_stats(self) -> list:
+    def weight_stats(self) -> LayerStats:
         """``[(layer name, stats)]`` of the weights, :data:`TENSOR_STATS` order."""
 
-    def to_numpy(self, stats) -> np.ndarray:
+    def to_numpy(self, stats: Stats) -> FloatArray:
         """A statistics vector as a NumPy array (a device sync on torch)."""
 
 
-def layer_names(n_layers):
+def layer_names(n_layers: int) -> list[str]:
     """Names of ``n_layers`` weight layers: ``hidden_1``, ..., ``output``."""
     return [f"hidden_{i + 1}" for i in range(n_layers - 1)] + ["output"]
-
-
-def tensor_stats(a):
-    """:data:`TENSOR_STATS` of a NumPy array, in float64."""
-    a = np.asarray(a, dtype=np.float64)
-    return np.array([a.mean(), a.std(), np.abs(a).max(), np.sqrt((a * a).sum())])
-
-
-def activation_stats(a, activation):
-    """:data:`ACTIVATION_STATS` of a layer's outputs ``a`` (NumPy)."""
-    a = np.asarray(a, dtype=np.float64)
-    if activation in ("logistic", "sigmoid", "softmax"):
-        low, high = a < SATURATION_MARGIN, a > 1 - SATURATION_MARGIN
-        saturated = np.mean(low | high)
-    elif activation == "tanh":
-        saturated = np.mean(np.abs(a) > 1 - SATURATION_MARGIN)
-    else:
-        saturated = 0.0
-    dead = np.mean(np.all(a <= 0, axis=0))  # units silent on every sample
-    return np.array([a.mean(), a.std(), saturated, dead])
