@@ -136,7 +136,8 @@ def input_mask(groups, n_features, n_first_units, feature_names=None):
     return mask
 
 
-class NamedColumns(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+# auto_wrap_output_keys: scikit-learn's __init_subclass__ keyword, unknown to its stubs.
+class NamedColumns(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  # type: ignore[call-arg]
     """A transformer whose output carries its feature names, sparse or dense.
 
     scikit-learn passes feature names from step to step in DataFrames

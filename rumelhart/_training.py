@@ -78,7 +78,8 @@ class EpochLog:
 
     def column(self, name: str) -> NDArray[np.float64]:
         """One column as a NumPy array (a copy)."""
-        return self._columns[name][: self._size].copy()
+        column: NDArray[np.float64] = self._columns[name][: self._size].copy()
+        return column
 
     def __len__(self) -> int:
         return self._size

@@ -3,6 +3,7 @@
 import os
 import sys
 import warnings
+from types import FrameType
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -11,7 +12,7 @@ def warn(message: str | Warning, category: type[Warning] | None) -> None:
     """``warnings.warn`` with the stack level of the first caller outside
     the package, however deep inside it the warning arises."""
     level = 2  # warnings.warn(stacklevel=2) names the caller of warn()
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         frame = frame.f_back
         level += 1

@@ -190,6 +190,8 @@ class _ProbeRecorder(_EveryN):
     stat_names = TENSOR_STATS
     # Each recorder measures the engine its own way.
     _read: Callable[[EngineView], Any]
+    #: ``(X, Y, sample_weight)`` of the probe batch during a fit, else None.
+    _probe: Any
 
     def __init__(self, every_n: int = 10, n_probe: int = 256) -> None:
         super().__init__(every_n)
@@ -374,8 +376,8 @@ class EarlyStopping(Callback):
             )
         self._sign = _MONITORS[self.monitor]
         self.best_ = -self._sign * math.inf
-        self.best_epoch_ = None
-        self.stopped_epoch_ = None
+        self.best_epoch_: int | None = None
+        self.stopped_epoch_: int | None = None
         self._snapshot = None
         self._wait = 0
         self._waited_since = context.step  # the step of the last improvement

@@ -76,7 +76,7 @@ class TorchBackend(Backend[TorchParams]):
         self, params: TorchParams, spec: NetworkSpec, batch_size: int, n_samples: int
     ) -> Engine:
         device = _device(params.device)
-        dtype = spec.dtype if params.dtype is None else np.dtype(params.dtype)
+        dtype = np.dtype(spec.dtype if params.dtype is None else params.dtype)
         if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
             raise ValueError(f"dtype must be float32 or float64, got {params.dtype!r}.")
         if params.module is None:
