@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from .._autoencoder import MLPAutoencoderBase
-from .._base import BaseMLP
+from .._estimator import BaseMLP
 from ..rumelhart_mlp import (
     RumelhartAutoencoder,
     RumelhartClassifier,
