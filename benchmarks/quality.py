@@ -1,20 +1,30 @@
 """Are rumelhart's estimators, at their defaults, as accurate as scikit-learn's
 MLP, and faster to get there? One command::
 
-    python benchmarks/quality.py                 # everything (~30-40 min, 2 cores)
-    python benchmarks/quality.py --quick         # 4 small sets, 3 folds (~1 min)
+    python benchmarks/quality.py                     # the tuning half (default)
+    python benchmarks/quality.py --half reporting    # quote, never tune, on this
+    python benchmarks/quality.py --quick             # small tasks, 3 folds
     python benchmarks/quality.py --only digits,wine --no-tta
-    python benchmarks/quality.py --strict --json quality.json
+    python benchmarks/quality.py --half all --strict --json quality.json
 
-On 16 data sets (``quality_sets.py``) every contender (``quality_contenders.py``:
-our four estimators at their defaults, scikit-learn's MLP at its defaults
-with ``max_iter`` raised, skorch at its defaults; each after a
-``StandardScaler``) is cross-validated on the same folds: accuracy or R²,
-and the mean fit time per fold. The folds are interleaved: each fold fits
-every contender, in an order rotated from fold to fold. Warnings are
-silenced and counted. Then, on the 200,000-row set, the time our
-classifiers take to reach the MLP's validation accuracy
-(``time_to_accuracy.py``), and the targets.
+The corpus (``quality_sets.py``: legacy sets, generated families, real
+tabular tasks) is split once into a tuning half and a reporting half
+(``corpus_split.tsv``). On every task of the chosen half, every contender
+(``quality_contenders.py``: our four estimators at their defaults,
+scikit-learn's MLP at its defaults with ``max_iter=1000``, on real tasks
+``HistGradientBoosting*`` at its defaults, skorch with ``--skorch``) is
+cross-validated on the same folds: accuracy or R², the mean fit time per
+fold and the epochs run. The folds are interleaved: each fold fits every
+contender, in an order rotated from fold to fold. Warnings are silenced
+and counted. The report gives every task, the worst task and the mean per
+estimator, against the MLP and, on real tasks, against gradient boosting.
+Then, on the 200,000-row set, the time our classifiers take to reach the
+MLP's validation accuracy (``time_to_accuracy.py``), and the targets.
+
+Thread pools are pinned (``--threads``, 1 by default): BLAS and OpenMP with
+``threadpoolctl.threadpool_limits`` and torch with ``torch.set_num_threads``,
+so that no library oversubscribes the cores; the header says what was
+pinned.
 """
 
 import argparse
@@ -32,7 +42,7 @@ from sklearn.model_selection import cross_validate
 
 import quality_report
 from contenders import NUMPY_ESTIMATORS, SKLEARN, SKORCH, TORCH_ESTIMATORS
-from quality_contenders import available, pipelines
+from quality_contenders import HGB, available, pipelines
 from quality_sets import CLF, REG, find, load, select, splits
 from report import machine_description, target_lines, uptime
 from targets import Target, at_least, at_most, exit_status, ratio
@@ -44,13 +54,13 @@ TTA_DATASET = "classification_200k"
 #: --quick: the table's quick sets, at most this many folds, no time to accuracy.
 QUICK_FOLDS = 3
 
-#: The targets of each of our estimators: (what, summary key, limit per
-#: task, check). Score differences are ours - scikit-learn's, as fractions
-#: (0.005 is half an accuracy point); times are ours / scikit-learn's.
+#: The targets of each of our estimators (issue 19): (what, summary key,
+#: limit per task, check). Score differences are ours - scikit-learn's, as
+#: fractions (0.01 is one accuracy point); times are ours / scikit-learn's.
 QUALITY_TARGETS = [
-    ("worst data set", "worst_diff", {CLF: -0.005, REG: -0.01}, at_least),
+    ("worst data set", "worst_diff", {CLF: -0.01, REG: -0.02}, at_least),
     ("mean score difference", "mean_diff", {CLF: 0.0, REG: 0.0}, at_least),
-    ("total fit time", "time_ratio", {CLF: 0.5, REG: 0.5}, at_most),
+    ("total fit time", "time_ratio", {CLF: 0.6, REG: 0.6}, at_most),
 ]
 #: Time to scikit-learn's accuracy, ours / its fit time.
 TTA_LIMIT = 0.5
@@ -69,6 +79,7 @@ class Record:
     fit_times: list = field(default_factory=list)
     warnings: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
+    epochs: list = field(default_factory=list)  # n_iter_ per fold, if any
 
     @property
     def score(self):
@@ -97,7 +108,9 @@ def _fit_fold(model, X, y, fold, record):
     counts = Counter(record.warnings)
     with counted_warnings(counts):
         try:
-            cv = cross_validate(model, X, y, cv=[fold], error_score="raise")
+            cv = cross_validate(
+                model, X, y, cv=[fold], error_score="raise", return_estimator=True
+            )
         except Exception as exc:  # a contender that fails scores NaN
             record.scores.append(math.nan)
             record.fit_times.append(math.nan)
@@ -105,6 +118,9 @@ def _fit_fold(model, X, y, fold, record):
         else:
             record.scores.append(float(cv["test_score"][0]))
             record.fit_times.append(float(cv["fit_time"][0]))
+            epochs = getattr(cv["estimator"][0][-1], "n_iter_", None)
+            if epochs is not None:
+                record.epochs.append(int(epochs))
     record.warnings = dict(counts)
 
 
@@ -114,10 +130,17 @@ def evaluate(dataset, options, wait, log=print):
     folds = splits(dataset, X, y, options.max_folds)
     n_outputs = len(set(y.tolist())) if dataset.task == CLF else 1
     models = pipelines(
-        dataset.task, X.shape[1], n_outputs, options.with_torch, options.with_skorch
+        dataset.task,
+        X.shape[1],
+        n_outputs,
+        options.with_torch,
+        options.with_skorch,
+        frame=hasattr(X, "columns"),
+        with_hgb=dataset.origin == "real",
     )
     records = {
-        name: Record(dataset.name, dataset.task, name, X.shape) for name in models
+        name: Record(dataset.name, dataset.task, name, tuple(X.shape))
+        for name in models
     }
     for i, fold in enumerate(folds):
         for name in run_order(list(models), i):
@@ -133,20 +156,23 @@ def ours_names(task, with_torch=True):
     return [*names, TORCH_ESTIMATORS[task]] if with_torch else names
 
 
-def summarize(records, name, task):
-    """Compare ``name`` with scikit-learn's MLP over the data sets of ``task``.
+def summarize(records, name, task, reference=None):
+    """Compare ``name`` with ``reference`` (scikit-learn's MLP by default)
+    over the data sets of ``task`` where both ran.
 
-    Returns None when neither ran; else the per-set differences, the worst
-    set, the mean difference and the ratio of the total fit times.
+    Returns None when they never ran together; else the per-set
+    differences, the worst set, the mean difference and the ratio of the
+    total fit times.
     """
+    reference = reference or SKLEARN[task]
     by_set = {}
     for r in records:
         if r.task == task:
             by_set.setdefault(r.dataset, {})[r.name] = r
     pairs = [
-        (ds, rs[name], rs[SKLEARN[task]])
+        (ds, rs[name], rs[reference])
         for ds, rs in by_set.items()
-        if name in rs and SKLEARN[task] in rs
+        if name in rs and reference in rs
     ]
     if not pairs:
         return None
@@ -158,7 +184,7 @@ def summarize(records, name, task):
     return {
         "name": name,
         "task": task,
-        "reference": SKLEARN[task],
+        "reference": reference,
         "diffs": diffs,
         "worst_set": worst,
         "worst_diff": diffs[worst],
@@ -198,7 +224,15 @@ def tta_targets(tta):
 # -- the command line --------------------------------------------------------------
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="the quick sets, 3 folds")
+    p.add_argument(
+        "--half",
+        choices=["tuning", "reporting", "all"],
+        default="tuning",
+        help="which half of the corpus (tuning; choose defaults on it only)",
+    )
+    p.add_argument(
+        "--quick", action="store_true", help="the half's small tasks, 3 folds"
+    )
     p.add_argument("--strict", action="store_true", help="exit 1 if a target fails")
     p.add_argument(
         "--only", type=lambda s: s.split(","), help="data sets to run (names)"
@@ -208,12 +242,14 @@ def parse_args(argv=None):
     p.add_argument(
         "--tta", default=TTA_DATASET, help=f"time-to-accuracy set ({TTA_DATASET})"
     )
-    p.add_argument("--no-skorch", action="store_true")
+    p.add_argument("--skorch", action="store_true", help="add skorch (slow)")
+    p.add_argument("--no-skorch", action="store_true", help="(the default)")
     p.add_argument(
         "--threads",
         type=int,
-        help="limit BLAS, OpenMP and torch to this many threads (default: "
-        "the libraries' defaults)",
+        default=1,
+        help="pin BLAS, OpenMP and torch to this many threads (1; 0: the "
+        "libraries' defaults)",
     )
     p.add_argument(
         "--pause",
@@ -237,7 +273,7 @@ class Options:
 
 def resolve(args):
     with_torch, with_skorch = available()
-    datasets = select(args.only, args.quick)
+    datasets = select(args.only, args.quick, args.half)
     tta = None
     wanted = args.only is None or args.tta in args.only
     if wanted and not (args.no_tta or args.quick):
@@ -248,15 +284,15 @@ def resolve(args):
         datasets,
         QUICK_FOLDS if args.quick else None,
         with_torch,
-        with_skorch and not args.no_skorch,
+        with_skorch and args.skorch and not args.no_skorch,
         tta,
     )
 
 
 @contextlib.contextmanager
 def thread_limit(n):
-    """Every library limited to ``n`` threads (no limit when None)."""
-    if n is None:
+    """Every library limited to ``n`` threads (no limit when None or 0)."""
+    if not n:
         yield
         return
     from threadpoolctl import threadpool_limits
@@ -273,6 +309,25 @@ def thread_limit(n):
         torch.set_num_threads(torch_threads)
 
 
+def pinning_lines(n, with_torch):
+    """How the thread pools are pinned, as the libraries report it inside
+    :func:`thread_limit`."""
+    if not n:
+        return ["threads: not pinned (the libraries' defaults)"]
+    from threadpoolctl import threadpool_info
+
+    with thread_limit(n):
+        pools = [f"{p['internal_api']} {p['num_threads']}" for p in threadpool_info()]
+        if with_torch:
+            import torch
+
+            pools.append(f"torch {torch.get_num_threads()}")
+    return [
+        f"threads pinned to {n}: threadpoolctl.threadpool_limits({n}) on BLAS and "
+        f"OpenMP, torch.set_num_threads({n}); pools inside: {', '.join(pools)}"
+    ]
+
+
 def _header(args, options):
     """Print the title, the machine and what is left out; the lines printed."""
     lines = [
@@ -280,12 +335,15 @@ def _header(args, options):
         f"uptime: {uptime()}",
         *machine_description(),
     ]
-    if args.threads:
-        lines.append(f"threads limited to {args.threads} (BLAS, OpenMP, torch)")
+    lines += pinning_lines(args.threads, options.with_torch)
+    n_real = sum(d.origin == "real" for d in options.datasets)
+    which = "--only" if args.only else f"{args.half} half"
+    quick = ", --quick" if args.quick else ""
+    lines.append(f"tasks: {len(options.datasets)} ({which}{quick}), {n_real} real")
     if not options.with_torch:
         lines.append("torch not installed: torch estimators and skorch left out")
     elif not options.with_skorch:
-        lines.append("skorch left out (not installed, or --no-skorch)")
+        lines.append("skorch left out (add it with --skorch)")
     for line in lines:
         print(line)
     return lines
@@ -306,10 +364,17 @@ def _run(options, pause):
 
 
 def _summaries(records, with_torch):
+    """Ours (and skorch) against the MLP; ours and the MLP against gradient
+    boosting, where it ran (the real tasks)."""
     out = []
     for task in (CLF, REG):
         for name in [*ours_names(task, with_torch), SKORCH]:
             s = summarize(records, name, task)
+            if s is not None:
+                out.append(s)
+    for task in (CLF, REG):
+        for name in [*ours_names(task, with_torch), SKLEARN[task]]:
+            s = summarize(records, name, task, reference=HGB[task])
             if s is not None:
                 out.append(s)
     return out
@@ -344,7 +409,11 @@ def main(argv=None):
     with thread_limit(args.threads):
         records, tta = _run(options, args.pause)
     summaries = _summaries(records, options.with_torch)
-    ours = [s for s in summaries if s["name"] != SKORCH]
+    ours = [
+        s
+        for s in summaries
+        if s["name"] != SKORCH and s["reference"] == SKLEARN[s["task"]]
+    ]
     targets = quality_targets(ours) + tta_targets(tta)
     for line in quality_report.report(records, summaries, tta):
         print(line)

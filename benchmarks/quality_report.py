@@ -7,8 +7,10 @@ scikit-learn's MLP.
 """
 
 import math
+import statistics
 
 from contenders import SKLEARN
+from quality_contenders import HGB
 from report import markdown_table, text_table
 from time_to_accuracy import Reached, outcome
 
@@ -66,12 +68,18 @@ def _comparison(record, ref):
     return diff, t
 
 
+def _epochs(record):
+    return f"{statistics.fmean(record.epochs):.0f}" if record.epochs else ""
+
+
 def _text_rows(records, task):
     rows = []
     for dataset, by_name in _by_set(records, task).items():
         ref = by_name.get(SKLEARN[task])
+        hgb = by_name.get(HGB[task])
         for i, (name, r) in enumerate(by_name.items()):
             diff, t = _comparison(r, ref)
+            to_hgb = _comparison(r, hgb)[0]
             rows.append(
                 [
                     dataset if i == 0 else "",
@@ -80,8 +88,10 @@ def _text_rows(records, task):
                     name,
                     fmt_score(task, r.score),
                     "—" if r is ref else fmt_diff(task, diff),
+                    "" if hgb is None or r is hgb else fmt_diff(task, to_hgb),
                     f"{r.fit_time:.2f}",
                     "—" if r is ref else fmt_ratio(t),
+                    _epochs(r),
                     str(r.convergence_warnings),
                 ]
             )
@@ -95,8 +105,10 @@ TEXT_HEADER = [
     "contender",
     "score",
     "Δ vs MLP",
+    "Δ vs HGB",
     "fit s",
     "× MLP",
+    "epochs",
     "conv. warnings",
 ]
 
@@ -186,7 +198,11 @@ def report(records, summaries, tta):
         out.append(f"\n{TASK_TITLES[task]}, mean over folds; fit s per fold:\n")
         out += text_table(TEXT_HEADER, _text_rows(records, task))
     out.append("\nsummary, against scikit-learn's MLP:")
-    out += [summary_line(s) for s in summaries]
+    out += [summary_line(s) for s in summaries if s["reference"] in SKLEARN.values()]
+    to_hgb = [s for s in summaries if s["reference"] in HGB.values()]
+    if to_hgb:
+        out.append("\nsummary, against gradient boosting (real tasks):")
+        out += [summary_line(s) for s in to_hgb]
     warned = warning_lines(records)
     if warned:
         out.append("\nwarnings (silenced) and failures:")

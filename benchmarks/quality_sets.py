@@ -1,13 +1,17 @@
 """The quality benchmark's data sets: one table, nothing downloaded.
 
-Every set ships with scikit-learn or is generated here with a fixed seed. A
-row is a name, a loader returning ``(X, y)``, the task, the number of
-cross-validation folds (1: a single stratified 80/20 hold-out split, for
-the big sets) and whether ``--quick`` runs it. Add a set by adding a row.
+The table is the corpus: the 16 legacy sets (scikit-learn's own, or
+generated here with a fixed seed; the benchmark before the corpus), the
+generated families of ``corpus_generated.py`` and the real tabular tasks of
+``corpus_real.py``. A row is a name, a loader returning ``(X, y)``, the
+task, the number of cross-validation folds (1: a single stratified 80/20
+hold-out split, for the big sets; None: by size, :func:`folds_for`),
+whether ``--quick`` runs it, where it comes from, what it is and its half
+of the split (``corpus_split.tsv``; None: in neither half).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -19,9 +23,19 @@ from sklearn.model_selection import (
     StratifiedShuffleSplit,
 )
 
+import corpus_split
+from corpus_generated import generated_tasks
+from corpus_real import REAL_TASKS, load_real
+
 SEED = 0
 #: Share of the samples held out when a set has a single split.
 HOLDOUT = 0.2
+#: Corpus tasks with fewer rows get 5 folds, the others 3.
+FIVE_FOLDS_BELOW = 1500
+#: Generated tasks of at most this many rows run under ``--quick``.
+QUICK_ROWS = 2000
+#: Legacy sets kept out of both halves: too big to fit many times.
+OUT_OF_HALVES = ("classification_200k", "friedman1_50k")
 
 
 @dataclass(frozen=True)
@@ -31,8 +45,11 @@ class DataSet:
     name: str
     load: Callable[[], tuple]
     task: str  # "classifier" or "regressor"
-    folds: int  # 1 = a single hold-out split of HOLDOUT
+    folds: int | None  # 1 = a single hold-out split of HOLDOUT; None: by size
     quick: bool = False
+    origin: str = "legacy"  # "legacy", "generated" or "real"
+    description: str = ""
+    half: str | None = None  # "tuning", "reporting" or None
 
 
 def _xy(loader):
@@ -56,7 +73,7 @@ def _many_classes(n_samples):
 
 CLF, REG = "classifier", "regressor"
 
-DATASETS = [
+LEGACY = [
     DataSet("digits", _xy(sk.load_digits), CLF, 5),
     DataSet("breast_cancer", _xy(sk.load_breast_cancer), CLF, 5, quick=True),
     DataSet("wine", _xy(sk.load_wine), CLF, 5, quick=True),
@@ -142,13 +159,78 @@ DATASETS = [
 ]
 
 
+LEGACY_TEXT = {
+    "digits": "scikit-learn's 8×8 digits, 10 classes",
+    "breast_cancer": "scikit-learn's breast cancer (Wisconsin)",
+    "wine": "scikit-learn's wine, 3 classes, 178 rows",
+    "iris": "scikit-learn's iris, 3 classes",
+    "moons": "two moons, noise 0.25",
+    "circles": "two circles, noise 0.15",
+    "gaussian_quantiles": "Gaussian quantiles, 5-D, 3 classes",
+    "hastie_10_2": "Hastie et al. 10.2, sum of squares, 12,000 rows",
+    "classification_20k": "5 classes, 40 inputs, 20,000 rows",
+    "classification_200k": "5 classes, 40 inputs, 200,000 rows (time to accuracy)",
+    "diabetes": "scikit-learn's diabetes (real)",
+    "friedman1": "Friedman #1, noise 1",
+    "friedman2": "Friedman #2, noise 100",
+    "friedman3": "Friedman #3, noise 0.1",
+    "regression_noisy": "linear, 10 of 20 inputs informative, noise 100",
+    "friedman1_50k": "Friedman #1, 20 inputs, 50,000 rows",
+}
+
+
+def _generated_rows():
+    return [
+        DataSet(
+            name, d.make, d.task, None, d.n <= QUICK_ROWS, "generated", d.description
+        )
+        for name, d in generated_tasks().items()
+    ]
+
+
+def _real_rows():
+    return [
+        DataSet(
+            name, partial(load_real, t), t.task, None, t.quick, "real", t.description
+        )
+        for name, t in REAL_TASKS.items()
+    ]
+
+
+def _legacy_rows():
+    """The legacy rows, described."""
+    return [replace(d, description=f"legacy: {LEGACY_TEXT[d.name]}") for d in LEGACY]
+
+
+def corpus():
+    """The rows that the split divides: legacy (but the biggest), generated, real."""
+    legacy = [d for d in _legacy_rows() if d.name not in OUT_OF_HALVES]
+    return legacy + _generated_rows() + _real_rows()
+
+
+def _table():
+    """Every row, each with its half from the committed split file."""
+    halves = corpus_split.halves()
+    rows = _legacy_rows() + _generated_rows() + _real_rows()
+    return [replace(d, half=halves.get(d.name)) for d in rows]
+
+
 def load(dataset):
-    """``(X, y)``: float64 X; classes coded 0..k-1 (what skorch needs)."""
+    """``(X, y)``: float64 X, or a data frame for real tabular tasks; classes
+    coded 0..k-1 (what skorch needs)."""
     X, y = dataset.load()
-    X = np.asarray(X, dtype=np.float64)
+    if not hasattr(X, "columns"):
+        X = np.asarray(X, dtype=np.float64)
     if dataset.task == CLF:
         y = np.unique(y, return_inverse=True)[1].astype(np.int64)
     return X, np.asarray(y)
+
+
+def folds_for(dataset, n_samples):
+    """The number of folds of ``dataset``: its own, else by its size."""
+    if dataset.folds is not None:
+        return dataset.folds
+    return 5 if n_samples < FIVE_FOLDS_BELOW else 3
 
 
 def splits(dataset, X, y, max_folds=None):
@@ -156,7 +238,8 @@ def splits(dataset, X, y, max_folds=None):
 
     ``max_folds`` caps the number of folds (``--quick``).
     """
-    folds = dataset.folds if max_folds is None else min(dataset.folds, max_folds)
+    folds = folds_for(dataset, len(y))
+    folds = folds if max_folds is None else min(folds, max_folds)
     stratified = dataset.task == CLF
     if folds == 1:
         kind = StratifiedShuffleSplit if stratified else ShuffleSplit
@@ -167,17 +250,23 @@ def splits(dataset, X, y, max_folds=None):
     return list(cv.split(X, y))
 
 
-def select(names=None, quick=False):
-    """The rows to run: those named (in table order), or the quick ones."""
+def select(names=None, quick=False, half="all"):
+    """The rows to run: those named (in table order, any half), else those
+    of ``half`` ("tuning", "reporting" or "all": both), the quick ones only
+    under ``quick``."""
     if names:
         unknown = set(names) - {d.name for d in DATASETS}
         if unknown:
             known = ", ".join(d.name for d in DATASETS)
             raise SystemExit(f"unknown data set(s) {sorted(unknown)}; known: {known}")
         return [d for d in DATASETS if d.name in names]
-    return [d for d in DATASETS if d.quick or not quick]
+    wanted = corpus_split.HALVES if half == "all" else (half,)
+    return [d for d in DATASETS if d.half in wanted and (d.quick or not quick)]
 
 
 def find(name):
     """The row called ``name``, or None."""
     return next((d for d in DATASETS if d.name == name), None)
+
+
+DATASETS = _table()

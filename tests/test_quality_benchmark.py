@@ -38,8 +38,8 @@ def _tiny_sets(sets):
     )
     reg = partial(make_regression, n_samples=60, n_features=3, random_state=0)
     return [
-        sets.DataSet("tiny_clf", clf, "classifier", 2, quick=True),
-        sets.DataSet("tiny_reg", reg, "regressor", 2, quick=True),
+        sets.DataSet("tiny_clf", clf, "classifier", 2, quick=True, half="tuning"),
+        sets.DataSet("tiny_reg", reg, "regressor", 2, quick=True, half="tuning"),
     ]
 
 
@@ -108,23 +108,23 @@ def test_summaries_and_targets_from_made_up_records(bench):
     q = bench.quality
     ours, ref, clf = "RumelhartClassifier", "MLPClassifier", "classifier"
     records = [
-        _record(q, "a", ours, clf, [0.90, 0.90], 1.0),
+        _record(q, "a", ours, clf, [0.92, 0.92], 1.0),
         _record(q, "a", ref, clf, [0.89, 0.89], 4.0),
-        _record(q, "b", ours, clf, [0.80, 0.80], 1.0),
+        _record(q, "b", ours, clf, [0.78, 0.78], 1.0),
         _record(q, "b", ref, clf, [0.81, 0.81], 4.0),
     ]
     s = q.summarize(records, ours, clf)
     assert s["worst_set"] == "b"
-    assert s["worst_diff"] == pytest.approx(-0.01)
+    assert s["worst_diff"] == pytest.approx(-0.03)
     assert s["mean_diff"] == pytest.approx(0.0, abs=1e-12)
     assert s["time_ratio"] == pytest.approx(0.25)
     targets = q.quality_targets([s])
-    # 1 point below on b: more than the 0.5 allowed; the mean holds; time too.
+    # 3 points below on b: more than the 1 allowed; the mean holds; time too.
     assert [t.ok for t in targets] == [False, True, True]
     assert targets[0].text == (
-        f"{ours} worst data set >= -0.50 pt vs {ref}: b -1.00 pt"
+        f"{ours} worst data set >= -1.00 pt vs {ref}: b -3.00 pt"
     )
-    assert targets[2].text.startswith(f"{ours} total fit time <= 0.5x {ref}: 0.25×")
+    assert targets[2].text.startswith(f"{ours} total fit time <= 0.6x {ref}: 0.25×")
     assert bench.targets.exit_status(targets, strict=True) == 1
     assert bench.targets.exit_status(targets, strict=False) == 0
 
