@@ -4,6 +4,17 @@ The estimators' docstrings are assembled from these and their own parts;
 numpydoc renders the result (see docs/api.rst).
 """
 
+#: What each hidden activation is (after the ``activation`` parameter).
+ACTIVATIONS_DOC = """\
+        ``"logistic"`` (alias ``"sigmoid"``) ``1/(1 + e^-z)``; ``"tanh"``;
+        ``"relu"`` ``max(z, 0)``; ``"leaky_relu"`` ``max(z, 0.01 z)``;
+        ``"elu"`` ``z`` above 0, ``e^z - 1`` below; ``"softplus"``
+        ``log(1 + e^z)``; ``"gelu"`` ``z Φ(z)``, exact (erf) form;
+        ``"silu"`` ``z / (1 + e^-z)``; ``"identity"``. Each is torch's
+        default module of that name (``nn.LeakyReLU()``, ``nn.GELU()``,
+        ...), on both backends and in ONNX exports.
+"""
+
 #: The parameters of the learned representation, in every estimator.
 REPRESENTATION_PARAMETERS = """\
     input_groups : list of (columns, n_units), default=None

@@ -30,6 +30,9 @@ class VersionedStateMixin:
     def __setstate__(self, state):
         state = dict(state)
         saved = state.pop("_rumelhart_version", _UNVERSIONED)
+        # A parameter added since the pickle was made (even under the same
+        # version string, during development) gets its default.
+        _fill_defaults(type(self), state)
         if saved != VERSION:
             warn(
                 InconsistentVersionWarning(
@@ -51,8 +54,7 @@ class VersionedStateMixin:
 
     def _upgraded_state(self, state, saved):
         """``state`` of another version with what this one needs filled in."""
-        for name, default in _init_defaults(type(self)).items():
-            state.setdefault(name, default)
+        _fill_defaults(type(self), state)
         if "_engine" in state and "_state" not in state:
             state = _upgrade_from_0_1(state)
         _check_fitted_structure(state)
@@ -73,6 +75,12 @@ def _check_fitted_structure(state):
         )
     if not isinstance(state.get("_state"), TrainingState):
         raise TypeError("its training state has an unknown form")
+
+
+def _fill_defaults(cls, state):
+    """Give ``state`` the default of every parameter of ``cls`` it lacks."""
+    for name, default in _init_defaults(cls).items():
+        state.setdefault(name, default)
 
 
 def _init_defaults(cls):

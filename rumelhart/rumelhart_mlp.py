@@ -7,6 +7,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._autoencoder import MLPAutoencoderBase
 from ._classifier import MLPClassifierBase
 from ._docstrings import (
+    ACTIVATIONS_DOC,
     AUTOENCODER_REPRESENTATION,
     CALLBACKS_PARAMETER,
     DEAD_ZONE_PARAMETER,
@@ -14,10 +15,11 @@ from ._docstrings import (
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
 )
-from ._estimator.backends.numpy import NumpyBackend
+from ._estimator.backends.numpy import ALIASES, HIDDEN_ACTIVATIONS, NumpyBackend
 from ._regressor import MLPRegressorBase
 
 _RUMELHART_CONSTRAINTS = {
+    "activation": [StrOptions(set(HIDDEN_ACTIVATIONS) | set(ALIASES))],
     "eps": [Interval(Real, 0, None, closed="neither")],
     "alpha": [Interval(Real, 0, 1, closed="left")],
     "weight_decay": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
@@ -27,7 +29,12 @@ _RUMELHART_CONSTRAINTS = {
 
 _COMMON_PARAMETERS_DOC = (
     """
-    eps : float, default={eps}
+    activation : {{"logistic", "sigmoid", "tanh", "relu", "leaky_relu", "elu", \
+"softplus", "gelu", "silu", "identity"}}, default="logistic"
+        Activation of the hidden units; the paper's is the logistic unit.
+"""
+    + ACTIVATIONS_DOC
+    + """    eps : float, default={eps}
         Learning rate ε of eq. 9.
     alpha : float, default=0.9
         Momentum α of eq. 9: the fraction of the previous change of each
@@ -152,6 +159,7 @@ class RumelhartClassifier(MLPClassifierBase):
         loss="log_loss",
         class_weight=None,
         dead_zone=0.0,
+        activation="logistic",
         eps=0.5,
         alpha=0.9,
         weight_decay="auto",
@@ -175,6 +183,7 @@ class RumelhartClassifier(MLPClassifierBase):
         self.loss = loss
         self.class_weight = class_weight
         self.dead_zone = dead_zone
+        self.activation = activation
         self.eps = eps
         self.alpha = alpha
         self.weight_decay = weight_decay
@@ -248,6 +257,7 @@ class RumelhartRegressor(MLPRegressorBase):
         hidden_layer_sizes=(100,),
         *,
         scale_target=True,
+        activation="logistic",
         eps=0.05,
         alpha=0.9,
         weight_decay=0.0,
@@ -269,6 +279,7 @@ class RumelhartRegressor(MLPRegressorBase):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.scale_target = scale_target
+        self.activation = activation
         self.eps = eps
         self.alpha = alpha
         self.weight_decay = weight_decay
@@ -346,6 +357,7 @@ class RumelhartAutoencoder(MLPAutoencoderBase):
         hidden_layer_sizes=(8,),
         *,
         output_activation="identity",
+        activation="logistic",
         eps=0.05,
         alpha=0.9,
         weight_decay=0.0,
@@ -367,6 +379,7 @@ class RumelhartAutoencoder(MLPAutoencoderBase):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.output_activation = output_activation
+        self.activation = activation
         self.eps = eps
         self.alpha = alpha
         self.weight_decay = weight_decay

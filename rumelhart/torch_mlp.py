@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._autoencoder import MLPAutoencoderBase
 from ._classifier import MLPClassifierBase
 from ._docstrings import (
+    ACTIVATIONS_DOC,
     AUTOENCODER_REPRESENTATION,
     CALLBACKS_PARAMETER,
     DEAD_ZONE_PARAMETER,
@@ -39,10 +40,12 @@ _TORCH_CONSTRAINTS = {
 
 _TRAINING_DOC = (
     """
-    activation : {"relu", "sigmoid", "logistic", "tanh", "identity", "gelu"}, \
-default="relu"
+    activation : {"relu", "sigmoid", "logistic", "tanh", "identity", "gelu", \
+"silu", "leaky_relu", "elu", "softplus"}, default="relu"
         Activation of the hidden layers of the built-in network.
-    optimizer : {"adam", "adamw", "sgd"}, default="adam"
+"""
+    + ACTIVATIONS_DOC
+    + """    optimizer : {"adam", "adamw", "sgd"}, default="adam"
         ``"sgd"`` with ``momentum`` is eq. 9 of Rumelhart et al. (1986).
     lr : float, default=1e-3
         Learning rate (peak rate with ``lr_schedule="onecycle"``).

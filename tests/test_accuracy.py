@@ -159,3 +159,23 @@ def test_multilabel_indicator_targets(estimator):
     subset_accuracy = model.score(X_test, Y_test)  # every label right
     print(f"{type(estimator).__name__}: subset accuracy {subset_accuracy:.3f}")
     assert subset_accuracy > 0.85
+
+
+@pytest.mark.parametrize(
+    "activation",
+    ["logistic", "tanh", "relu", "leaky_relu", "elu", "softplus", "gelu", "silu"],
+)
+def test_numpy_estimators_learn_with_every_activation(activation):
+    """Each hidden activation of the NumPy estimators trains a classifier
+    and a regressor on a small problem (its gradients are right in
+    tests/test_numpy_engine.py; here they also make progress)."""
+    from rumelhart import RumelhartClassifier, RumelhartRegressor
+
+    X, y = make_classification(n_samples=200, n_features=6, random_state=0)
+    clf = RumelhartClassifier((16,), activation=activation, random_state=0)
+    assert clf.fit(X, y).score(X, y) > 0.85
+    assert clf._engine.hidden_activation == activation
+    X, _ = make_classification(n_samples=200, n_features=6, random_state=1)
+    target = np.sin(X[:, 0]) + X[:, 1] * X[:, 2]
+    reg = RumelhartRegressor((16,), activation=activation, random_state=0)
+    assert reg.fit(X, target).score(X, target) > 0.8

@@ -34,10 +34,11 @@ def _data(output_activation, n_outputs, n_samples=37, seed=0):
     return X, Y, rng.uniform(0.2, 3.0, size=n_samples)
 
 
+@pytest.mark.parametrize("hidden_activation", ["logistic", "gelu", "silu"])
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize(("loss", "output_activation", "n_outputs"), LOSS_OUTPUTS)
 def test_numpy_chunked_full_batch_equals_one_pass(
-    monkeypatch, loss, output_activation, n_outputs, weighted
+    monkeypatch, loss, output_activation, n_outputs, weighted, hidden_activation
 ):
     X, Y, sw = _data(output_activation, n_outputs, n_samples=300)
     sw = sw if weighted else None
@@ -51,6 +52,7 @@ def test_numpy_chunked_full_batch_equals_one_pass(
             lr=0.2,
             momentum=0.9,
             seed=0,
+            hidden_activation=hidden_activation,
         )
         data = engine.prepare(X, Y, sw)
         losses = [engine.run_epoch(data, batch_size=len(X)) for _ in range(4)]
@@ -63,7 +65,28 @@ def test_numpy_chunked_full_batch_equals_one_pass(
         np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-14)
 
 
-@pytest.mark.parametrize("hidden_activation", ["sigmoid", "tanh", "relu", "identity"])
+@pytest.mark.parametrize("hidden_activation", ["gelu", "silu"])
+def test_torch_activations_without_output_derivative_train_by_autograd(
+    hidden_activation,
+):
+    """GELU and SiLU have no derivative from their output: the hand-written
+    backward pass refuses them (it would skip their slope), while the
+    layer-by-layer pass still reads their hidden layers."""
+    pytest.importorskip("torch")
+    from rumelhart._engines.torch import build_mlp
+    from rumelhart._engines.torch.fast_path import manual_ok
+    from rumelhart._engines.torch.network import builtin_layers
+
+    layers = builtin_layers(build_mlp((4, 6, 5, 2), hidden_activation))
+    assert layers is not None
+    assert [layer.activation.name for layer in layers[:-1]] == [hidden_activation] * 2
+    assert not manual_ok(layers)
+
+
+@pytest.mark.parametrize(
+    "hidden_activation",
+    ["sigmoid", "tanh", "relu", "identity", "leaky_relu", "elu", "softplus"],
+)
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize(("loss", "output_activation", "n_outputs"), LOSS_OUTPUTS)
 def test_torch_hand_written_backward_equals_autograd(

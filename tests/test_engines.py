@@ -23,6 +23,7 @@ from sklearn.datasets import make_blobs
 
 from rumelhart._engines.numpy import NumpyMLP
 from rumelhart._engines.protocol import Engine, NetworkSpec
+from rumelhart._math.activations import HIDDEN_ACTIVATIONS
 
 from .conftest import ESTIMATORS, HAS_TORCH, dataset, engine_weights, make
 
@@ -321,3 +322,52 @@ def test_lr_and_momentum_read_back_what_is_set(make_engine, optimizer):
     engine.lr, engine.momentum = 1, 0  # ints, as a schedule may return
     assert (engine.lr, engine.momentum) == (1.0, 0.0)
     assert isinstance(engine.lr, float) and isinstance(engine.momentum, float)
+
+
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
+def test_engines_with_the_same_weights_agree_for_every_activation(activation):
+    """The NumPy engine and torch's default module of each hidden activation:
+    the same outputs, hidden features and, after one full-batch SGD step,
+    the same weights (so the same gradients)."""
+    torch = pytest.importorskip("torch")
+    from rumelhart._engines.torch import TorchMLP, build_mlp
+
+    spec = NetworkSpec(
+        layer_sizes=(4, 6, 5, 3),
+        output_activation="softmax",
+        loss="log_loss",
+        seed=0,
+        hidden_activation=activation,
+    )
+    numpy_mlp = NumpyMLP.from_spec(spec, lr=0.1, momentum=0.0, init_range=1.0)
+    module = build_mlp(spec.layer_sizes, activation).double()
+    with torch.no_grad():
+        linears = [m for m in module if isinstance(m, torch.nn.Linear)]
+        for linear, W, b in zip(linears, numpy_mlp.coefs, numpy_mlp.intercepts):
+            linear.weight.copy_(torch.from_numpy(W.T))
+            linear.bias.copy_(torch.from_numpy(b))
+    torch_mlp = TorchMLP.from_spec(
+        spec,
+        module,
+        device=torch.device("cpu"),
+        optimizer="sgd",
+        lr=0.1,
+        momentum=0.0,
+        weight_decay=0.0,
+        lr_schedule="constant",
+    )
+    X, y = make_blobs(n_samples=30, n_features=4, centers=3, random_state=0)
+    Y = np.eye(3)[y]
+    np.testing.assert_allclose(torch_mlp.predict(X), numpy_mlp.predict(X), rtol=1e-12)
+    for h_t, h_n in zip(torch_mlp.hidden(X, [0, 1]), numpy_mlp.hidden(X, [0, 1])):
+        np.testing.assert_allclose(h_t, h_n, rtol=1e-12, atol=1e-15)
+    before = [W.copy() for W in numpy_mlp.coefs]
+    for engine in (numpy_mlp, torch_mlp):
+        engine.start_fit(len(X), len(X), 1)
+        engine.run_epoch(engine.prepare(X, Y), batch_size=len(X), shuffle=False)
+    for (W_t, b_t), W, b in zip(
+        zip(*torch_mlp.weights()), numpy_mlp.coefs, numpy_mlp.intercepts
+    ):
+        np.testing.assert_allclose(W_t, W, rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(b_t, b, rtol=1e-10, atol=1e-13)
+    assert all(np.abs(W - W0).max() > 1e-4 for W, W0 in zip(numpy_mlp.coefs, before))

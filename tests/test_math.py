@@ -228,19 +228,74 @@ HIDDEN = [
     dtype=st.sampled_from(DTYPES),
 )
 def test_activation_derivatives_are_torch_autograd(name, z, dtype):
-    """delta times the derivative, from the output alone, on NumPy and by
-    torch's fused kernel, equals autograd of torch's function."""
+    """delta times the derivative, from the output (or the net input where
+    the table says so), on NumPy and by torch's fused kernel, equals
+    autograd of torch's default module of that name, in float64 and in the
+    dtype itself."""
     kernels = torch_network.KERNELS[name]
     rng = np.random.default_rng(0)
     upstream = rng.normal(size=z.shape)
-    a = ACTIVATIONS[name].value(z.astype(dtype))
-    numpy_delta = DERIVATIVES[name](a, upstream.astype(dtype))
+    numpy_delta, a = _numpy_delta(name, z.astype(dtype), upstream.astype(dtype))
+    assert numpy_delta.dtype == a.dtype == dtype
     zt = torch.tensor(z, requires_grad=True)
-    out = kernels.function(zt)
+    out = kernels.module()(zt)
     (expected,) = torch.autograd.grad(out, zt, grad_outputs=torch.tensor(upstream))
     rtol, atol = TOLERANCE[dtype]
     np.testing.assert_allclose(numpy_delta, expected.numpy(), rtol=rtol, atol=atol)
     np.testing.assert_allclose(a, out.detach().numpy(), rtol=rtol, atol=atol)
+    # torch autograd in the same dtype: the NumPy table is as accurate.
+    zd = torch.tensor(z.astype(dtype), requires_grad=True)
+    up_d = torch.tensor(upstream.astype(dtype))
+    (same_dtype,) = torch.autograd.grad(kernels.module()(zd), zd, grad_outputs=up_d)
+    np.testing.assert_allclose(numpy_delta, same_dtype.numpy(), rtol=rtol, atol=atol)
+    # The layer-by-layer pass's functions are the module's.
+    np.testing.assert_array_equal(kernels.function(zt).detach(), out.detach())
+    np.testing.assert_array_equal(kernels.inplace(zt.detach().clone()), out.detach())
     if kernels.derivative is not None:
         fused = kernels.derivative(torch.tensor(upstream), out.detach())
         np.testing.assert_allclose(fused.numpy(), expected.numpy(), rtol=1e-12, atol=0)
+
+
+def _numpy_delta(name, z, upstream):
+    """``(upstream times the derivative, the value)`` by the NumPy table,
+    the arguments untouched."""
+    entry = ACTIVATIONS[name]
+    a = entry.value(z.copy())
+    slope_from = z.copy() if entry.from_input else a
+    return DERIVATIVES[name](slope_from, upstream.copy()), a
+
+
+@pytest.mark.parametrize(
+    "name", [name for name, entry in ACTIVATIONS.items() if entry.derivative]
+)
+@PROPERTY
+@given(
+    z=hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=2, max_dims=2, max_side=10),
+        elements=st.floats(-8, 8, width=32).filter(lambda v: abs(v) > 1e-3),
+    ),
+    dtype=st.sampled_from(DTYPES),
+)
+def test_activation_derivatives_are_central_differences(name, z, dtype):
+    """The NumPy derivative equals central differences of the NumPy value
+    (in float64, step 1e-6, away from the kinks at 0): no torch involved."""
+    value = ACTIVATIONS[name].value
+    h = 1e-6
+    numeric = (value(z + h) - value(z - h)) / (2 * h)
+    ones = np.ones_like(z, dtype=dtype)
+    slope, _ = _numpy_delta(name, z.astype(dtype), ones)
+    rtol, atol = {np.float32: (2e-4, 2e-5), np.float64: (1e-7, 1e-8)}[dtype]
+    np.testing.assert_allclose(slope, numeric, rtol=rtol, atol=atol)
+
+
+def test_new_activations_are_torch_defaults_at_known_points():
+    """Hand-checked values: leaky slope 0.01, exact (erf) GELU, SiLU."""
+    z = np.array([[-2.0, -0.5, 0.0, 1.0]])
+    values = {name: ACTIVATIONS[name].value(z.copy())[0] for name in ACTIVATIONS}
+    np.testing.assert_allclose(values["leaky_relu"], [-0.02, -0.005, 0.0, 1.0])
+    phi = np.array([0.022750131948179, 0.308537538725987, 0.5, 0.841344746068543])
+    np.testing.assert_allclose(values["gelu"], z[0] * phi, rtol=1e-12)
+    np.testing.assert_allclose(values["silu"], z[0] / (1 + np.exp(-z[0])))
+    np.testing.assert_allclose(values["elu"], [np.expm1(-2), np.expm1(-0.5), 0, 1])
+    np.testing.assert_allclose(values["softplus"], np.log1p(np.exp(z[0])))

@@ -10,6 +10,7 @@
 
 import numpy as np
 import pytest
+from scipy.special import erf
 
 from rumelhart._engines.numpy import NumpyMLP
 from rumelhart._engines.numpy.optimizer import Momentum
@@ -85,7 +86,14 @@ _REF_ACTIVATIONS = {
     "logistic": lambda z: 1.0 / (1.0 + np.exp(-z)),
     "tanh": np.tanh,
     "relu": lambda z: np.where(z > 0, z, 0.0),
+    "leaky_relu": lambda z: np.where(z > 0, z, 0.01 * z),
+    "elu": lambda z: np.where(z > 0, z, np.exp(z) - 1.0),
+    "softplus": lambda z: np.log(1.0 + np.exp(z)),
+    "gelu": lambda z: 0.5 * z * (1.0 + erf(z / np.sqrt(2.0))),
+    "silu": lambda z: z / (1.0 + np.exp(-z)),
 }
+#: Every hidden activation of the NumPy engine.
+HIDDEN_ACTIVATIONS = sorted(_REF_ACTIVATIONS)
 
 
 def _ref_outputs(coefs, intercepts, X, output_activation, hidden_activation):
@@ -208,6 +216,11 @@ def _torch_gradients(engine, X, Y, sample_weight):
         "tanh": torch.tanh,
         "relu": torch.relu,
         "identity": lambda z: z,
+        "leaky_relu": torch.nn.LeakyReLU(),
+        "elu": torch.nn.ELU(),
+        "softplus": torch.nn.Softplus(),
+        "gelu": torch.nn.GELU(),
+        "silu": torch.nn.SiLU(),
     }[engine.hidden_activation]
     a = torch.tensor(X, dtype=torch.float64)
     T = torch.tensor(Y, dtype=torch.float64)
@@ -256,7 +269,46 @@ def test_gradients_match_torch_autograd(
         np.testing.assert_allclose(g, tg, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("hidden_activation", ["tanh", "relu", "identity"])
+@pytest.mark.parametrize("hidden_activation", HIDDEN_ACTIVATIONS)
+@pytest.mark.parametrize(
+    ("loss", "output_activation", "n_outputs"),
+    [("squared_error", "identity", 2), ("log_loss", "softmax", 3)],
+)
+def test_hidden_activations_match_finite_differences(
+    hidden_activation, loss, output_activation, n_outputs
+):
+    """The whole network's gradients, two hidden layers, every activation
+    (GELU and SiLU backpropagate through the kept net inputs)."""
+    X, Y, sw = _data(output_activation, n_outputs, seed=5)
+    engine = _engine(
+        (5, 4),
+        loss,
+        output_activation,
+        n_outputs,
+        hidden_activation=hidden_activation,
+        seed=7,
+    )
+    value, grads = engine.loss_and_gradients(X, Y, sw)
+    expected = _ref_loss(
+        engine.coefs,
+        engine.intercepts,
+        X,
+        Y,
+        sw,
+        loss,
+        output_activation,
+        "mean",
+        hidden_activation,
+    )
+    assert value == pytest.approx(expected, rel=1e-12)
+    numeric = _finite_differences(engine, X, Y, sw)
+    scale = max(np.abs(g).max() for g in numeric)
+    assert scale > 1e-3
+    for analytic, fd in zip(grads, numeric):
+        np.testing.assert_allclose(analytic, fd, rtol=1e-5, atol=1e-7 * scale)
+
+
+@pytest.mark.parametrize("hidden_activation", HIDDEN_ACTIVATIONS)
 def test_other_hidden_activations_match_torch_autograd(hidden_activation):
     X, Y, sw = _data("identity", 2, seed=2)
     engine = _engine(

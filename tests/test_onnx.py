@@ -42,6 +42,8 @@ from rumelhart.onnx import (  # noqa: E402 - after the skips
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 TOLERANCE = 1e-5
+#: The hidden activations added by issue 21 (each exported by its own ops).
+NEW_ACTIVATIONS = ["gelu", "silu", "leaky_relu", "elu", "softplus"]
 
 
 def _small(cls, **params):
@@ -298,7 +300,10 @@ needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="needs torch")
 
 
 @needs_torch
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "gelu", "identity"])
+@pytest.mark.parametrize(
+    "activation",
+    ["relu", "tanh", "sigmoid", "identity", *NEW_ACTIVATIONS],
+)
 def test_torch_hidden_activations(activation, record_property):
     from rumelhart import TorchMLPClassifier
 
@@ -551,6 +556,61 @@ def test_dataframe_pipeline_float64_graph(record_property):
     onx = _convert_frame(model, frame, dtype=np.float64)
     outputs = _session(onx).run(None, make_feeds(frame, dtype=np.float64))
     _check_frame_outputs(model, frame, outputs, record_property, atol=1e-12)
+
+
+# -- the hidden activations of issue 21, on both backends -------------------
+def _net_estimators(kind):
+    """The NumPy estimator of ``kind``, and the torch one where torch is."""
+    names = {
+        "classifier": ("RumelhartClassifier", "TorchMLPClassifier"),
+        "regressor": ("RumelhartRegressor", "TorchMLPRegressor"),
+        "autoencoder": ("RumelhartAutoencoder", "TorchAutoencoder"),
+    }[kind]
+    import rumelhart
+
+    return [getattr(rumelhart, n) for n in names[: 2 if HAS_TORCH else 1]]
+
+
+def _ids(classes):
+    return [cls.__name__ for cls in classes]
+
+
+@pytest.mark.parametrize("activation", NEW_ACTIVATIONS)
+@pytest.mark.parametrize(
+    "cls", _net_estimators("classifier"), ids=_ids(_net_estimators("classifier"))
+)
+def test_new_activations_classifier(cls, activation, record_property):
+    """Issue 21, item 3: predict and predict_proba of the exported graph."""
+    X, y, _ = _classification("multiclass")
+    model = _small(cls, hidden_layer_sizes=(8, 6), activation=activation)
+    _check_classifier(model.fit(X, y), X, record_property)
+
+
+@pytest.mark.parametrize("activation", NEW_ACTIVATIONS)
+@pytest.mark.parametrize(
+    "cls", _net_estimators("regressor"), ids=_ids(_net_estimators("regressor"))
+)
+def test_new_activations_regressor(cls, activation, record_property):
+    X, y = _regression("y_2d")
+    model = _small(cls, hidden_layer_sizes=(8, 6), activation=activation)
+    _check_regressor(model.fit(X, y), X, record_property)
+
+
+@pytest.mark.parametrize("activation", NEW_ACTIVATIONS)
+@pytest.mark.parametrize(
+    "cls", _net_estimators("autoencoder"), ids=_ids(_net_estimators("autoencoder"))
+)
+def test_new_activations_autoencoder(cls, activation, record_property):
+    """The code of ``transform`` and the decoder of ``inverse_transform``."""
+    X, _, _ = _classification("multiclass")
+    model = _small(cls, hidden_layer_sizes=(6, 3, 6), activation=activation).fit(X)
+    X32 = X.astype(np.float32)
+    (code,) = _run(to_onnx(model, X[:2]), X32)
+    expected = model.transform(X32)
+    _within(code, expected, record_property)
+    codes = expected.astype(np.float32)
+    (decoded,) = _run(inverse_to_onnx(model), codes)
+    _within(decoded, model.inverse_transform(codes), record_property, "inverse")
 
 
 # -- autoencoders: transform, and inverse_transform as a graph of its own ---

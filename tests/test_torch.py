@@ -83,7 +83,13 @@ def test_same_trajectory_as_rumelhart_classifier(n_classes):
     )
 
 
-@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "identity", "gelu"])
+@pytest.mark.parametrize(
+    "activation",
+    [
+        *("relu", "sigmoid", "tanh", "identity"),
+        *("gelu", "silu", "leaky_relu", "elu", "softplus"),
+    ],
+)
 @pytest.mark.parametrize("optimizer", ["sgd", "adam", "adamw"])
 def test_activations_and_optimizers_train(activation, optimizer):
     X, y = make_classification(n_samples=200, n_features=6, random_state=0)

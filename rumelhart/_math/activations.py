@@ -2,8 +2,10 @@
 
 Each function works in place on a NumPy array so that the NumPy engine can
 reuse its buffers. The derivative is expressed through the activation's
-*output* ``a`` (for the logistic unit ``a (1 - a)``, eq. 5 of Rumelhart et
-al., 1986), which is all the backward pass keeps.
+*output* ``a`` where the output determines it (for the logistic unit
+``a (1 - a)``, eq. 5 of Rumelhart et al., 1986), which is all the backward
+pass keeps; GELU and SiLU, whose output does not determine their slope,
+take the net input instead (``from_input``).
 
 Speed matters here: these run on every batch. The logistic function is
 computed as ``(1 + tanh(z / 2)) / 2``, NumPy's vectorised ``tanh`` being
@@ -24,7 +26,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit
+from scipy.special import erf, expit
 
 #: A floating-point NumPy array.
 FloatArray = NDArray[np.floating[Any]]
@@ -61,6 +63,40 @@ def _tanh(z: FloatArray) -> FloatArray:
 
 def _relu(z: FloatArray) -> FloatArray:
     return np.maximum(z, 0, out=z)
+
+
+#: The negative slope of ``leaky_relu`` (torch's ``nn.LeakyReLU()`` default).
+LEAKY_SLOPE = 0.01
+_SQRT_HALF = 0.5**0.5
+_INV_SQRT_2PI = (2 * np.pi) ** -0.5
+
+
+def _leaky_relu(z: FloatArray) -> FloatArray:
+    # max(z, slope z) is z for z >= 0 and slope z below: one call, no mask.
+    return np.maximum(z, np.multiply(z, LEAKY_SLOPE), out=z)
+
+
+def _elu(z: FloatArray) -> FloatArray:
+    negative = np.expm1(np.minimum(z, 0))
+    return np.maximum(z, negative, out=z)
+
+
+def _softplus(z: FloatArray) -> FloatArray:
+    return np.logaddexp(z, 0, out=z)
+
+
+def _gelu(z: FloatArray) -> FloatArray:
+    """Exact GELU, ``z Φ(z)`` (torch's ``nn.GELU()``, not the tanh form)."""
+    gate = erf(np.multiply(z, _SQRT_HALF))
+    np.add(gate, 1, out=gate)
+    np.multiply(z, gate, out=z)
+    np.multiply(z, 0.5, out=z)
+    return z
+
+
+def _silu(z: FloatArray) -> FloatArray:
+    gate: FloatArray = expit(z)
+    return np.multiply(z, gate, out=z)
 
 
 def _softmax(
@@ -136,6 +172,69 @@ def _relu_derivative(
     return delta
 
 
+def _leaky_relu_derivative(
+    a: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
+) -> FloatArray:
+    # 1 where the output is positive, the slope elsewhere (at 0 too, as torch).
+    slope = np.greater(a, 0, out=_scratch(a, scratch))
+    np.multiply(slope, 1 - LEAKY_SLOPE, out=slope)
+    np.add(slope, LEAKY_SLOPE, out=slope)
+    np.multiply(delta, slope, out=delta)
+    return delta
+
+
+def _elu_derivative(
+    a: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
+) -> FloatArray:
+    # exp(z) = a + 1 below 0, 1 above: min(a, 0) + 1 covers both.
+    tmp = np.minimum(a, 0, out=_scratch(a, scratch))
+    np.add(tmp, 1, out=tmp)
+    np.multiply(delta, tmp, out=delta)
+    return delta
+
+
+def _softplus_derivative(
+    a: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
+) -> FloatArray:
+    # sigmoid(z) = 1 - exp(-a); -expm1 keeps small derivatives accurate.
+    tmp = np.negative(a, out=_scratch(a, scratch))
+    np.expm1(tmp, out=tmp)
+    np.negative(tmp, out=tmp)
+    np.multiply(delta, tmp, out=delta)
+    return delta
+
+
+def _gelu_derivative(
+    z: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
+) -> FloatArray:
+    """``delta (Φ(z) + z φ(z))`` from the net input ``z`` (overwritten)."""
+    tmp = np.multiply(z, z, out=_scratch(z, scratch))
+    np.multiply(tmp, -0.5, out=tmp)
+    np.exp(tmp, out=tmp)
+    np.multiply(tmp, z, out=tmp)
+    np.multiply(tmp, _INV_SQRT_2PI, out=tmp)  # z φ(z)
+    np.multiply(z, _SQRT_HALF, out=z)
+    erf(z, out=z)
+    np.multiply(z, 0.5, out=z)
+    np.add(z, 0.5, out=z)  # Φ(z)
+    np.add(z, tmp, out=z)
+    np.multiply(delta, z, out=delta)
+    return delta
+
+
+def _silu_derivative(
+    z: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
+) -> FloatArray:
+    """``delta σ(z) (1 + z (1 - σ(z)))`` from the net input ``z`` (overwritten)."""
+    sig = expit(z, out=_scratch(z, scratch))
+    np.multiply(delta, sig, out=delta)
+    np.subtract(1, sig, out=sig)
+    np.multiply(z, sig, out=z)
+    np.add(z, 1, out=z)
+    np.multiply(delta, z, out=delta)
+    return delta
+
+
 @dataclass(frozen=True)
 class Activation:
     """One activation function.
@@ -157,6 +256,10 @@ class Activation:
     bounds : tuple of float or None
         The range of the outputs of a squashing unit: outputs near a bound
         count as saturated in the callbacks' statistics. None: unbounded.
+    from_input : bool
+        Whether ``derivative`` takes the unit's net input ``z`` (which it
+        may overwrite) instead of its output: GELU and SiLU are not
+        one-to-one, so their output does not determine their slope.
     """
 
     name: str
@@ -164,6 +267,7 @@ class Activation:
     derivative: Derivative | None
     output_value: Value | None = None
     bounds: tuple[float, float] | None = None
+    from_input: bool = False
 
     @property
     def output(self) -> Value | None:
@@ -186,8 +290,17 @@ ACTIVATIONS: dict[str, Activation] = {
     "tanh": Activation("tanh", _tanh, _tanh_derivative, bounds=(-1.0, 1.0)),
     "relu": Activation("relu", _relu, _relu_derivative),
     "softmax": Activation("softmax", _softmax, None, bounds=(0.0, 1.0)),
-    "gelu": Activation("gelu", None, None),
+    "leaky_relu": Activation("leaky_relu", _leaky_relu, _leaky_relu_derivative),
+    "elu": Activation("elu", _elu, _elu_derivative),
+    "softplus": Activation("softplus", _softplus, _softplus_derivative),
+    "gelu": Activation("gelu", _gelu, _gelu_derivative, from_input=True),
+    "silu": Activation("silu", _silu, _silu_derivative, from_input=True),
 }
+
+#: The activations of hidden units (softmax only ever makes outputs).
+HIDDEN_ACTIVATIONS: tuple[str, ...] = tuple(
+    name for name, entry in ACTIVATIONS.items() if name != "softmax"
+)
 
 #: Other names of the same functions.
 ALIASES: dict[str, str] = {"sigmoid": "logistic"}

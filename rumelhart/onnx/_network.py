@@ -11,6 +11,7 @@ and return the names of the values they computed.
 import numpy as np
 from onnx import TensorProto
 
+from .._math.activations import LEAKY_SLOPE
 from ._estimators import hidden_activation, label_codes, regression_output, target_task
 
 _ACTIVATIONS = {
@@ -19,6 +20,8 @@ _ACTIVATIONS = {
     "sigmoid": "Sigmoid",
     "tanh": "Tanh",
     "relu": "Relu",
+    "elu": "Elu",  # alpha 1 by default, as torch's nn.ELU()
+    "softplus": "Softplus",
 }
 
 
@@ -27,6 +30,10 @@ def activate(graph, x, activation, dtype):
     """``x`` through the activation named ``activation``."""
     if activation == "gelu":
         return _gelu(graph, x, dtype)
+    if activation == "silu":
+        return graph.node("Mul", x, graph.node("Sigmoid", x))
+    if activation == "leaky_relu":
+        return graph.node("LeakyRelu", x, alpha=LEAKY_SLOPE)
     if activation == "softmax":
         return graph.node("Softmax", x, axis=1)
     op_type = _ACTIVATIONS[activation]

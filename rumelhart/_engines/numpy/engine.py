@@ -37,7 +37,7 @@ from ..base import (
 from ..protocol import Engine, FloatArray, NetworkSpec, Prepared
 from . import network
 from .gradients import WorkArrays, batch_gradients, chunked_gradients
-from .network import Work, forward_into, work_arrays
+from .network import Work, forward_into, keeps_inputs, work_arrays
 from .ops import NumpyOps
 from .optimizer import FlatArrays, Momentum
 
@@ -252,7 +252,8 @@ class NumpyMLP(EngineBase):
         (coefficients then intercepts); the weights and optimizer untouched."""
         n = X.shape[0]
         shapes = [p.shape for p in self.optimizer.params]
-        work = work_arrays(self.layer_sizes, shapes, n, self.dtype)
+        keep = keeps_inputs(self.hidden_activation)
+        work = work_arrays(self.layer_sizes, shapes, n, self.dtype, keep)
         factors = self._factors(n, sample_weight, 1.0)
         total = batch_gradients(self, X, Y, sample_weight, work, factors)
         grads = [np.array(g) for g in work.grads]
@@ -345,7 +346,8 @@ class NumpyMLP(EngineBase):
     # -- pickling --------------------------------------------------------------
     def _new_buffers(self) -> WorkArrays:
         shapes = [p.shape for p in self.optimizer.params]
-        return WorkArrays(self.layer_sizes, shapes, self.dtype)
+        keep = keeps_inputs(self.hidden_activation)
+        return WorkArrays(self.layer_sizes, shapes, self.dtype, keep)
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()

@@ -39,6 +39,9 @@ class WorkArrays:
         Shapes of the coefficients then the intercepts.
     dtype : numpy dtype
         Floating point type of the arrays.
+    keep_inputs : bool, default=False
+        Whether to keep the hidden layers' net inputs (see
+        :func:`~rumelhart._engines.numpy.network.keeps_inputs`).
     """
 
     def __init__(
@@ -46,10 +49,12 @@ class WorkArrays:
         layer_sizes: Sequence[int],
         param_shapes: Sequence[tuple[int, ...]],
         dtype: Any,
+        keep_inputs: bool = False,
     ) -> None:
         self.layer_sizes = tuple(layer_sizes)
         self.param_shapes = [tuple(s) for s in param_shapes]
         self.dtype = np.dtype(dtype)
+        self.keep_inputs = keep_inputs
         self.by_size: dict[int, Work] = {}
         self._sum: FlatArrays | None = None
 
@@ -60,7 +65,11 @@ class WorkArrays:
             if len(self.by_size) > 2:  # keep the usual batch and the last one
                 self.by_size.clear()
             work = work_arrays(
-                self.layer_sizes, self.param_shapes, n_samples, self.dtype
+                self.layer_sizes,
+                self.param_shapes,
+                n_samples,
+                self.dtype,
+                self.keep_inputs,
             )
             self.by_size[n_samples] = work
         return work
@@ -93,7 +102,7 @@ def batch_gradients(
     :func:`~rumelhart._engines.base.error_factors`) in ``work.grads``.
     Returns ``sum_i w_i E_i``."""
     activations = work.activations
-    forward_into(net, X, activations, work.row_max, work.row_sum)
+    forward_into(net, X, activations, work.row_max, work.row_sum, work.net_inputs)
     delta = work.deltas[-1]
     total = error_signal(
         net.loss,

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 from scipy import sparse
 
-from ..._math.activations import DERIVATIVES, OUTPUT_VALUES, VALUES
+from ..._math.activations import ACTIVATIONS, DERIVATIVES, OUTPUT_VALUES, VALUES
 from ..protocol import FloatArray
 from .optimizer import FlatArrays
 
@@ -35,7 +35,9 @@ class Layers(Protocol):
 class Work(NamedTuple):
     """Work arrays of one batch size: the gathered inputs, then per layer the
     outputs, the deltas and the gradients (coefficients then intercepts, one
-    buffer), the gathered targets and weights, and scratch space."""
+    buffer), the gathered targets and weights, and scratch space;
+    ``net_inputs``: the hidden layers' net inputs, for activations whose
+    derivative needs them (GELU, SiLU), else empty."""
 
     X: FloatArray
     activations: list[FloatArray]
@@ -47,6 +49,7 @@ class Work(NamedTuple):
     row_max: FloatArray
     row_sum: FloatArray
     ones: FloatArray
+    net_inputs: list[FloatArray]
 
 
 def work_arrays(
@@ -54,8 +57,10 @@ def work_arrays(
     param_shapes: Sequence[tuple[int, ...]],
     n: int,
     dtype: Any,
+    keep_inputs: bool = False,
 ) -> Work:
-    """New :class:`Work` arrays for batches of ``n`` samples."""
+    """New :class:`Work` arrays for batches of ``n`` samples (``keep_inputs``:
+    with buffers for the hidden layers' net inputs)."""
     units = layer_sizes[1:]
 
     def per_layer() -> list[FloatArray]:
@@ -72,7 +77,13 @@ def work_arrays(
         row_max=np.empty((n, 1), dtype),
         row_sum=np.empty((n, 1), dtype),
         ones=np.ones(n, dtype),
+        net_inputs=[np.empty((n, k), dtype) for k in units[:-1]] if keep_inputs else [],
     )
+
+
+def keeps_inputs(hidden_activation: str) -> bool:
+    """Whether the backward pass needs the hidden layers' net inputs."""
+    return ACTIVATIONS[hidden_activation].from_input
 
 
 def initial_params(
@@ -125,9 +136,11 @@ def forward_into(
     activations: list[FloatArray],
     row_max: FloatArray | None = None,
     row_sum: FloatArray | None = None,
+    net_inputs: Sequence[FloatArray] = (),
 ) -> list[FloatArray]:
     """The forward pass, writing each layer's output into ``activations``
-    (as many layers as it holds buffers for); ``X`` may be sparse."""
+    (as many layers as it holds buffers for); ``X`` may be sparse. The
+    hidden layers' net inputs are copied into ``net_inputs`` where given."""
     a = X
     for i, out in enumerate(activations):
         if i == 0 and sparse.issparse(a):
@@ -135,6 +148,8 @@ def forward_into(
         else:
             np.matmul(a, net.coefs[i], out=out)
         np.add(out, net.intercepts[i], out=out)
+        if i < len(net_inputs):
+            np.copyto(net_inputs[i], out)
         a = activate(net, i, out, row_max, row_sum)
     return activations
 
@@ -143,10 +158,13 @@ def backward_into(
     net: Layers, X: Any, delta: FloatArray, activations: list[FloatArray], work: Work
 ) -> None:
     """Gradients of every weight into ``work.grads``, from ``delta`` at the
-    output units' net input (already scaled per sample), by eqs. 4-7."""
+    output units' net input (already scaled per sample), by eqs. 4-7.
+    An activation whose derivative needs the net inputs reads (and
+    overwrites) ``work.net_inputs``, filled by the forward pass."""
     n_layers = len(net.coefs)
     grad_coefs, grad_intercepts = work.grads[:n_layers], work.grads[n_layers:]
     derivative = DERIVATIVES[net.hidden_activation]
+    slopes_from = work.net_inputs if keeps_inputs(net.hidden_activation) else None
     for i in range(n_layers - 1, -1, -1):
         a_prev = X if i == 0 else activations[i - 1]
         if i == 0 and sparse.issparse(X):
@@ -156,7 +174,8 @@ def backward_into(
         np.matmul(work.ones, delta, out=grad_intercepts[i])  # column sums
         if i > 0:
             np.matmul(delta, net.coefs[i].T, out=work.deltas[i - 1])
-            delta = derivative(a_prev, work.deltas[i - 1], work.scratch[i - 1])
+            x = a_prev if slopes_from is None else slopes_from[i - 1]
+            delta = derivative(x, work.deltas[i - 1], work.scratch[i - 1])
 
 
 def decode(net: Layers, H: Any, layer: int, dtype: Any) -> FloatArray:

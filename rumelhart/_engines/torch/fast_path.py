@@ -43,8 +43,14 @@ class _Manual(NamedTuple):
 def _manual_layers(layers: Sequence[Layer] | None) -> list[_Manual] | None:
     """``layers`` for :func:`manual_gradients`, or None where it cannot
     train them (a raw output needs a ``Linear`` layer last; every weight and
-    bias must be trained)."""
+    bias must be trained; every activation needs a derivative from its
+    output, which GELU and SiLU lack)."""
     if layers is None or layers[-1].activation is not None:
+        return None
+    if any(
+        layer.activation is not None and layer.activation.derivative is None
+        for layer in layers
+    ):
         return None
     manual = [
         _Manual(layer.weight, layer.bias, layer.activation)

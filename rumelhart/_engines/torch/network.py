@@ -30,7 +30,8 @@ class TorchActivation(NamedTuple):
     ``function`` and ``inplace`` are None where the layer-by-layer pass does
     not run it (the network then goes through ``nn.Module`` calls and
     autograd); ``derivative(delta, a)`` is ``delta`` times the derivative at
-    the output ``a`` (torch's own fused backward kernel).
+    the output ``a`` (torch's own fused backward kernel), None where the
+    output does not determine it (GELU, SiLU: trained by autograd).
     """
 
     name: str
@@ -49,6 +50,36 @@ def _relu_derivative(delta: Tensor, a: Tensor) -> Tensor:
     return result
 
 
+_F = nn.functional
+
+
+def _leaky_relu_derivative(delta: Tensor, a: Tensor) -> Tensor:
+    # The output has the input's sign, so the kernel may read it instead.
+    result: Tensor = torch.ops.aten.leaky_relu_backward(delta, a, 0.01, True)
+    return result
+
+
+def _elu_derivative(delta: Tensor, a: Tensor) -> Tensor:
+    result: Tensor = torch.ops.aten.elu_backward(delta, 1.0, 1, 1, True, a)
+    return result
+
+
+def _softplus_derivative(delta: Tensor, a: Tensor) -> Tensor:
+    return delta * -torch.expm1(-a)  # sigmoid(z) = 1 - exp(-softplus(z))
+
+
+def _softplus_(x: Tensor) -> Tensor:
+    return x.copy_(_F.softplus(x))
+
+
+def _gelu_(x: Tensor) -> Tensor:
+    return x.copy_(_F.gelu(x))
+
+
+def _silu_(x: Tensor) -> Tensor:
+    return _F.silu(x, inplace=True)
+
+
 #: name of the activation table -> torch's kernels.
 KERNELS: dict[str, TorchActivation] = {
     "identity": TorchActivation("identity", nn.Identity, _identity, _identity, None),
@@ -63,7 +94,21 @@ KERNELS: dict[str, TorchActivation] = {
         "tanh", nn.Tanh, torch.tanh, torch.tanh_, torch.ops.aten.tanh_backward
     ),
     "relu": TorchActivation("relu", nn.ReLU, torch.relu, torch.relu_, _relu_derivative),
-    "gelu": TorchActivation("gelu", nn.GELU, None, None, None),
+    "leaky_relu": TorchActivation(
+        "leaky_relu",
+        nn.LeakyReLU,
+        _F.leaky_relu,
+        _F.leaky_relu_,
+        _leaky_relu_derivative,
+    ),
+    "elu": TorchActivation("elu", nn.ELU, _F.elu, _F.elu_, _elu_derivative),
+    "softplus": TorchActivation(
+        "softplus", nn.Softplus, _F.softplus, _softplus_, _softplus_derivative
+    ),
+    # No derivative from the output: the hand-written backward pass refuses
+    # these, and autograd trains them (see ``fast_path._manual_layers``).
+    "gelu": TorchActivation("gelu", nn.GELU, _F.gelu, _gelu_, None),
+    "silu": TorchActivation("silu", nn.SiLU, _F.silu, _silu_, None),
 }
 
 #: The hidden activations of the built-in network, by the names the torch
@@ -75,6 +120,10 @@ ACTIVATIONS: dict[str, type[nn.Module]] = {
     "tanh": nn.Tanh,
     "identity": nn.Identity,
     "gelu": nn.GELU,
+    "silu": nn.SiLU,
+    "leaky_relu": nn.LeakyReLU,
+    "elu": nn.ELU,
+    "softplus": nn.Softplus,
 }
 
 #: Activation modules the layer-by-layer pass runs, by their type.

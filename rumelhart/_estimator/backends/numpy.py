@@ -7,6 +7,7 @@ import numpy as np
 
 from ... import _resources
 from ..._engines.numpy import NumpyMLP, chunk_rows
+from ..._math.activations import ALIASES, HIDDEN_ACTIVATIONS
 from ..._warnings import warn
 from ...exceptions import MomentumWarning
 from .. import policy
@@ -17,11 +18,15 @@ from . import Backend, BackendSpec, Engine, NetworkSpec
 class NumpyParams:
     """The NumPy estimators' backend parameters."""
 
+    activation: str
     eps: float
     alpha: float
     weight_decay: float | str
     init_range: float | str
     reduction: str
+
+
+__all__ = ["ALIASES", "HIDDEN_ACTIVATIONS", "NumpyBackend", "NumpyParams"]
 
 
 class NumpyBackend(Backend[NumpyParams]):
@@ -33,7 +38,7 @@ class NumpyBackend(Backend[NumpyParams]):
     def spec(self, params: NumpyParams) -> BackendSpec:
         return BackendSpec(
             learning_rate_name=self.learning_rate_name,
-            hidden_activation="logistic",
+            hidden_activation=ALIASES.get(params.activation, params.activation),
             reduction=params.reduction,
         )
 
