@@ -11,6 +11,7 @@ from ._docstrings import (
     CALLBACKS_PARAMETER,
     DEAD_ZONE_PARAMETER,
     FITTED_ATTRIBUTES,
+    REGRESSION_LOSS_PARAMETERS,
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
 )
@@ -213,7 +214,10 @@ class RumelhartRegressor(MLPRegressorBase):
         Standardise each target column for training and map the predictions
         back, so that the default ``eps`` suits targets of any scale.
         ``loss_curve_`` is then measured on the standardised targets.
+        With ``loss="poisson"`` or ``"gamma"`` each column is only divided
+        by its mean (no centring).
 """
+        + REGRESSION_LOSS_PARAMETERS
         + _COMMON_PARAMETERS_DOC.format(eps=0.05, max_iter=1000, weight_decay=0.0)
         + """
     Attributes
@@ -248,6 +252,9 @@ class RumelhartRegressor(MLPRegressorBase):
         hidden_layer_sizes=(100,),
         *,
         scale_target=True,
+        loss="squared_error",
+        huber_delta=1.0,
+        quantile=0.5,
         eps=0.05,
         alpha=0.9,
         weight_decay=0.0,
@@ -269,6 +276,9 @@ class RumelhartRegressor(MLPRegressorBase):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.scale_target = scale_target
+        self.loss = loss
+        self.huber_delta = huber_delta
+        self.quantile = quantile
         self.eps = eps
         self.alpha = alpha
         self.weight_decay = weight_decay

@@ -69,6 +69,9 @@ class NetworkSpec:
     input_mask : ndarray of shape (layer_sizes[0], layer_sizes[1]) or None
         Which connections of the first layer exist (1) and which do not (0);
         missing ones stay exactly zero. None: all exist.
+    loss_param : tuple of float or None
+        The loss's parameter per output unit (the Huber loss's ``delta``);
+        None for a loss without one.
     """
 
     layer_sizes: tuple[int, ...]
@@ -80,6 +83,7 @@ class NetworkSpec:
     hidden_activation: str = "logistic"
     dead_zone: float = 0.0
     input_mask: NDArray[Any] | None = field(default=None, compare=False)
+    loss_param: tuple[float, ...] | None = None
 
 
 @runtime_checkable

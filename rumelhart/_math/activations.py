@@ -63,6 +63,11 @@ def _relu(z: FloatArray) -> FloatArray:
     return np.maximum(z, 0, out=z)
 
 
+def _exponential(z: FloatArray) -> FloatArray:
+    """The log link's inverse: positive outputs (Poisson and gamma losses)."""
+    return np.exp(z, out=z)
+
+
 def _softmax(
     z: FloatArray,
     row_max: FloatArray | None = None,
@@ -136,6 +141,12 @@ def _relu_derivative(
     return delta
 
 
+def _exponential_derivative(
+    a: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
+) -> FloatArray:
+    return np.multiply(delta, a, out=delta)
+
+
 @dataclass(frozen=True)
 class Activation:
     """One activation function.
@@ -186,6 +197,7 @@ ACTIVATIONS: dict[str, Activation] = {
     "tanh": Activation("tanh", _tanh, _tanh_derivative, bounds=(-1.0, 1.0)),
     "relu": Activation("relu", _relu, _relu_derivative),
     "softmax": Activation("softmax", _softmax, None, bounds=(0.0, 1.0)),
+    "exponential": Activation("exponential", _exponential, _exponential_derivative),
     "gelu": Activation("gelu", None, None),
 }
 

@@ -19,6 +19,7 @@ _ACTIVATIONS = {
     "sigmoid": "Sigmoid",
     "tanh": "Tanh",
     "relu": "Relu",
+    "exponential": "Exp",  # the log link of poisson and gamma
 }
 
 

@@ -25,7 +25,7 @@ from numpy.typing import DTypeLike
 from scipy import sparse
 
 from ..._math.activations import VALUES
-from ..._math.losses import check_dead_zone, check_output
+from ..._math.losses import check_dead_zone, check_loss_param, check_output
 from ..base import (
     Batch,
     EngineBase,
@@ -107,6 +107,7 @@ class NumpyMLP(EngineBase):
         dtype: DTypeLike = np.float64,
         dead_zone: float = 0.0,
         input_mask: Any = None,
+        loss_param: Sequence[float] | None = None,
     ) -> None:
         check_output(loss, output_activation)
         if hidden_activation not in VALUES:
@@ -121,6 +122,9 @@ class NumpyMLP(EngineBase):
         self.reduction = reduction
         self.dtype = np.dtype(dtype)
         self.dead_zone = check_dead_zone(loss, dead_zone)
+        self.loss_param = check_loss_param(loss, loss_param, self.layer_sizes[-1])
+        if self.loss_param is not None:
+            self.loss_param = self.loss_param.astype(self.dtype)
         self.seed(seed)
         params = network.initial_params(
             self.layer_sizes, init_range, self.rng, self.dtype
@@ -163,6 +167,7 @@ class NumpyMLP(EngineBase):
             dtype=spec.dtype,
             dead_zone=spec.dead_zone,
             input_mask=spec.input_mask,
+            loss_param=spec.loss_param,
         )
 
     # -- the fit -------------------------------------------------------------
@@ -354,7 +359,7 @@ class NumpyMLP(EngineBase):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # What engines pickled by older versions lack, or have too much of.
-        self.__dict__.update({"dead_zone": 0.0, "input_mask": None})
+        self.__dict__.update({"dead_zone": 0.0, "input_mask": None, "loss_param": None})
         self.__dict__.update(state)
         self.__dict__.pop("_grad_sum", None)
         if "_initial" not in state:

@@ -40,6 +40,13 @@ class TorchActivation(NamedTuple):
     derivative: Callable[[Tensor, Tensor], Tensor] | None
 
 
+class Exp(nn.Module):
+    """``exp`` as a module: the output unit of the log link."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch.exp(x)
+
+
 def _identity(x: Tensor) -> Tensor:
     return x
 
@@ -64,6 +71,10 @@ KERNELS: dict[str, TorchActivation] = {
     ),
     "relu": TorchActivation("relu", nn.ReLU, torch.relu, torch.relu_, _relu_derivative),
     "gelu": TorchActivation("gelu", nn.GELU, None, None, None),
+    # The log link's output unit (``output_units`` applies it).
+    "exponential": TorchActivation(
+        "exponential", Exp, torch.exp, torch.exp_, torch.mul
+    ),
 }
 
 #: The hidden activations of the built-in network, by the names the torch
@@ -125,6 +136,8 @@ def output_units(raw: Tensor, activation: str) -> Tensor:
         return torch.sigmoid(raw)
     if activation == "softmax":
         return torch.softmax(raw, dim=1)
+    if activation == "exponential":
+        return torch.exp(raw)
     return raw
 
 
