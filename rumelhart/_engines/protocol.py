@@ -50,10 +50,10 @@ class NetworkSpec:
     ----------
     layer_sizes : tuple of int
         Units per layer, the input and output layers included.
-    output_activation : {"identity", "logistic", "softmax"}
+    output_activation : {"identity", "logistic", "softmax", "exponential"}
         Activation of the output units (checked against ``loss`` by
         :func:`rumelhart._math.losses.check_output`).
-    loss : {"squared_error", "log_loss"}
+    loss : str
         The error to minimise.
     reduction : {"mean", "sum"}
         A batch's error: the weighted mean or the sum of its samples' errors.

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.special import xlogy
 
 from .activations import DERIVATIVES, FloatArray
@@ -77,11 +78,12 @@ class Targets:
     #: ``low`` itself is not a target (gamma: strictly positive).
     low_excluded: bool = False
 
-    def refused(self, Y: FloatArray) -> FloatArray:
+    def refused(self, Y: FloatArray) -> NDArray[np.bool_]:
         """Which entries of ``Y`` are not targets (a boolean array)."""
         Y = np.asarray(Y)
         above = self.low < Y if self.low_excluded else self.low <= Y
-        return ~(above & (self.high >= Y))
+        inside: NDArray[np.bool_] = above & (self.high >= Y)
+        return ~inside
 
     def accepts(self, Y: FloatArray) -> bool:
         """Whether every row of ``Y`` (n_samples, n_outputs) is a target."""
@@ -260,7 +262,8 @@ def _step_minus_level(
 ) -> FloatArray:
     """``[y > d] - alpha``: dE/dy of the pinball loss of level ``alpha``."""
     np.greater(A, Y, out=out)
-    return np.subtract(out, param, out=out)
+    result: FloatArray = np.subtract(out, param, out=out)
+    return result
 
 
 def _pinball(

@@ -60,7 +60,7 @@ class NumpyMLP(EngineBase):
     output_activation : str
         Activation of the output layer (an entry of
         :data:`rumelhart._math.activations.ACTIVATIONS`).
-    loss : {"squared_error", "log_loss"}
+    loss : str
         The error to minimise (an entry of :data:`rumelhart._math.losses.LOSSES`).
     lr : float
         Learning rate ε.
@@ -87,6 +87,9 @@ class NumpyMLP(EngineBase):
     input_mask : ndarray of shape (layer_sizes[0], layer_sizes[1]), optional
         Connections of the first layer: 1 where one exists, 0 where none
         does; missing ones start at zero and their gradient is zero.
+    loss_param : sequence of float, optional
+        The loss's parameter per output unit (Huber's delta, the quantile
+        levels); required by a loss with one, refused by the others.
     """
 
     ops = NumpyOps()

@@ -63,9 +63,9 @@ class TorchMLP(EngineBase):
     module : torch.nn.Module
         Maps a batch of shape (n, n_features) to raw outputs of shape
         (n, n_outputs); the output activation is applied here.
-    output_activation : {"identity", "logistic", "softmax"}
+    output_activation : {"identity", "logistic", "softmax", "exponential"}
         Activation of the output units.
-    loss : {"squared_error", "log_loss"}
+    loss : str
         The error to minimise, averaged (weighted) over each batch.
     optimizer : {"sgd", "adam", "adamw"}
         Optimizer; "sgd" with momentum is eq. 9 of Rumelhart et al. (1986).
@@ -86,6 +86,9 @@ class TorchMLP(EngineBase):
     input_mask : ndarray of shape (n_features, units of the first layer), optional
         Connections of the built-in network's first layer (1: exists);
         missing ones start at zero and their gradient is zero.
+    loss_param : sequence of float, optional
+        The loss's parameter per output unit (Huber's delta, the quantile
+        levels); required by a loss with one, refused by the others.
     """
 
     ops = TorchOps()
