@@ -2,6 +2,7 @@
 
     python benchmarks/losses.py            # ~2-4 min on 2 cores
     python benchmarks/losses.py --strict   # exit 1 when a target is missed
+    python benchmarks/losses.py --backend torch   # TorchMLPRegressor
 
 Each check fits on one generated set and reports on held-out rows of it;
 the sets here (``REPORT_SEEDS``) are not the ones the settings were tuned
@@ -52,7 +53,15 @@ def _split(X, y):
     return X[:N_TRAIN], y[:N_TRAIN], X[N_TRAIN:], y[N_TRAIN:]
 
 
+#: Which of our regressors the checks fit (``--backend``).
+BACKEND = {"name": "numpy"}
+
+
 def _ours(**params):
+    if BACKEND["name"] == "torch":
+        from rumelhart import TorchMLPRegressor
+
+        return TorchMLPRegressor((32,), device="cpu", random_state=0, **params)
     return RumelhartRegressor((32,), random_state=0, **params)
 
 
@@ -131,7 +140,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strict", action="store_true", help="exit 1 on a miss")
     parser.add_argument("--tuning", action="store_true", help="the tuning sets")
+    parser.add_argument("--backend", choices=["numpy", "torch"], default="numpy")
     args = parser.parse_args(argv)
+    BACKEND["name"] = args.backend
     seeds = TUNING_SEEDS if args.tuning else REPORT_SEEDS
     missed = 0
     with warnings.catch_warnings():
