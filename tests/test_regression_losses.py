@@ -218,3 +218,20 @@ def test_quantile_levels_that_cannot_work_are_refused(quantile, y_columns, messa
     Y = np.repeat(y[:, None], y_columns, axis=1)
     with pytest.raises(ValueError, match=message):
         RumelhartRegressor(loss="quantile", quantile=quantile, max_iter=2).fit(X, Y)
+
+
+def test_predict_sorts_crossed_network_outputs():
+    """Whatever the network outputs, predict puts the quantiles of each row
+    in the order of their levels (the outputs here are made to cross)."""
+    from rumelhart import RumelhartRegressor
+
+    X, y = _heteroscedastic(100, 3)
+    reg = RumelhartRegressor((3,), loss="quantile", quantile=[0.9, 0.1], max_iter=3)
+    reg.fit(X, y)
+    crossed = np.array([[-1.0, 1.0], [2.0, 0.5]])  # row 0: 0.9-level below 0.1
+    reg._forward = lambda X: crossed.copy()
+    got = reg.predict(X[:2])
+    assert np.all(got[:, 0] >= got[:, 1])
+    np.testing.assert_allclose(
+        np.sort(got, axis=1), np.sort(crossed * reg._y_scale + reg._y_mean, axis=1)
+    )
