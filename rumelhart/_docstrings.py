@@ -137,3 +137,30 @@ STOPPING_PARAMETERS = """\
     validation_fraction : float, default=0.1
         Share of the training data held out with early stopping.
 """
+
+
+#: The regressors' ``loss`` and its parameter.
+REGRESSION_LOSS_PARAMETERS = """\
+    loss : {"squared_error", "absolute_error", "huber", "quantile", \
+            "poisson", "gamma"}, default="squared_error"
+        The error the network minimises. ``"squared_error"`` (the paper's
+        E) predicts the conditional mean; ``"absolute_error"`` the median;
+        ``"huber"`` is squared within ``huber_delta`` of the target and
+        linear beyond (robust to outliers); ``"quantile"`` the pinball
+        loss of the level(s) ``quantile``; ``"poisson"`` and ``"gamma"``
+        (half the deviances) use the log link: exponential output units,
+        so that predictions are always positive; ``"poisson"`` takes
+        targets >= 0 (counts, rates), ``"gamma"`` targets > 0. See
+        :doc:`/choosing_a_loss`. ``score`` is R2 whatever the loss.
+    huber_delta : float, default=1.0
+        With ``loss="huber"``: residuals beyond this, in the units of ``y``,
+        count linearly (``SGDRegressor``'s ``epsilon``). Ignored by the
+        other losses.
+    quantile : float or list of float, default=0.5
+        With ``loss="quantile"``: the level in (0, 1) to predict, for every
+        target column; or a list of levels for a 1-D ``y``, fitted at once
+        by one network, one output column each: ``predict`` then returns
+        (n_samples, n_levels), sorted on each row so that the quantiles
+        never cross. A list with a 2-D ``y`` is refused (fit one regressor
+        per column). Ignored by the other losses.
+"""

@@ -1,18 +1,41 @@
-"""The regressors' task part: target scaling and predictions.
+"""The regressors' task part: the loss, target scaling and predictions.
 
-With ``scale_target=True`` each target column is standardised before
-training and the predictions mapped back, so that the default learning rate
-works whatever the units of ``y``. A column that is constant in the
+With ``scale_target=True`` each target column is scaled before training and
+the predictions mapped back, so that the default learning rate works
+whatever the units of ``y``: standardised (centred, divided by its standard
+deviation) for the losses of identity output units, only divided by its
+(positive) mean for the log-link losses ``poisson`` and ``gamma``, whose
+targets must keep their sign and zero (dividing by a constant only shifts
+the output units' bias by its logarithm). A column that is constant in the
 training data is predicted as that constant, exactly.
 """
+
+from numbers import Real
 
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
 from ._estimator import FLOAT_DTYPES, SPARSE_FORMATS, BaseMLP, TargetSpec
+from ._estimator.targets import output_loss
+from ._math.losses import LOSSES
+from ._quantiles import ordered, quantile_levels, quantile_targets
 from ._validation import mean_and_scale, non_numeric_error
+
+#: loss -> the output units that train it (the losses' table pairs them).
+OUTPUT_UNITS = {
+    "squared_error": "identity",
+    "absolute_error": "identity",
+    "huber": "identity",
+    "quantile": "identity",
+    "poisson": "exponential",
+    "gamma": "exponential",
+}
+
+#: The losses whose targets are only divided by a positive scale (log link).
+_LOG_LINK = frozenset({"poisson", "gamma"})
 
 
 class MLPRegressorBase(RegressorMixin, BaseMLP):
@@ -21,6 +44,9 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
     _parameter_constraints = {
         **BaseMLP._parameter_constraints,
         "scale_target": ["boolean"],
+        "loss": [StrOptions(set(OUTPUT_UNITS))],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
+        "quantile": [Interval(Real, 0, 1, closed="neither"), "array-like"],
     }
 
     def partial_fit(self, X, y=None, sample_weight=None):
@@ -66,14 +92,23 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
             raise non_numeric_error(exc, y=y) or exc from exc
         ndim = Y.ndim
         Y = Y.reshape(len(Y), -1)
+        loss = self._target.loss if not reset else self.loss
+        _check_targets(loss, Y)
+        levels, several = None, False
+        if loss == "quantile":
+            levels, several = self._levels(reset)
+            Y, levels = quantile_targets(Y, levels, several)
+            ndim = 2 if several else ndim
         if reset:
             attrs = self._target_scaling(Y, sample_weight)
             attrs["_y_ndim"] = ndim
             attrs["_target"] = TargetSpec(
                 task="regression",
-                loss="squared_error",
-                output_activation="identity",
+                loss=loss,
+                output_activation=OUTPUT_UNITS[loss],
                 n_outputs=Y.shape[1],
+                loss_param=self._loss_param(loss, attrs["_y_scale"], levels),
+                quantile_columns=several,
             )
         else:
             attrs = self._continued_scaling(Y)
@@ -86,13 +121,34 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
             )
         return Y, attrs
 
+    def _levels(self, reset):
+        """``(levels, several)`` of ``quantile`` (new) or of the fit."""
+        if reset:
+            return quantile_levels(self.quantile)
+        levels = np.asarray(self._target.loss_param)
+        if self._target.quantile_columns:
+            return levels, True
+        return levels[:1], False
+
     def _target_scaling(self, Y, sample_weight):
         """Mean, scale and constant columns of new targets."""
         mean, scale, constant = mean_and_scale(Y, sample_weight)
         attrs = {"_y_level": mean, "_y_constant": constant}
         if not self.scale_target:
             mean, scale = np.zeros(Y.shape[1]), np.ones(Y.shape[1])
+        elif self.loss in _LOG_LINK:
+            # No centring: divide by the (positive) mean, or by 1.
+            scale = np.where(mean > 0, mean, 1.0)
+            mean = np.zeros(Y.shape[1])
         return {**attrs, "_y_mean": mean, "_y_scale": scale}
+
+    def _loss_param(self, loss, y_scale, levels):
+        """The loss's parameter per output: Huber's delta in the scaled
+        targets' units, the quantile levels (unchanged by scaling)."""
+        if LOSSES[loss].parameter is None:
+            return None
+        values = levels if loss == "quantile" else self.huber_delta / y_scale
+        return tuple(float(v) for v in values)
 
     def _continued_scaling(self, Y):
         """The fitted scaling; a column stays constant only while every call
@@ -113,7 +169,12 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
         }
 
     def _output_scorer(self, target):
-        return _r2
+        if target.loss == "squared_error":
+            return _r2
+        # R2 would pull a median or a deviance fit back toward the mean:
+        # the validation split is judged by the loss being minimised.
+        loss = output_loss(target, "mean")
+        return lambda outputs, Y, sample_weight: -loss(outputs, Y, sample_weight)
 
     def _upgraded_state(self, state, saved):
         state = super()._upgraded_state(state, saved)
@@ -137,8 +198,12 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions, in the shape of the ``y`` seen in ``fit``.
+        y : ndarray of shape (n_samples,), (n_samples, n_outputs) or \
+                (n_samples, n_quantiles)
+            Predictions, in the shape of the ``y`` seen in ``fit``; with
+            ``loss="quantile"`` and a list of levels (1-D ``y``), one column
+            per level, in the order given, sorted on every row so that they
+            never cross.
         """
         outputs = self._forward(X)
         dtype = outputs.dtype
@@ -147,11 +212,41 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
         y = self._check_finite_predictions(y, X)
         constant = self._y_constant
         y[:, constant] = self._y_level[constant].astype(dtype)
+        if self._target.quantile_columns:  # several quantiles: never crossing
+            y = ordered(y, np.asarray(self._target.loss_param))
         return y[:, 0] if self._y_ndim == 1 else y
+
+    def score(self, X, y, sample_weight=None):
+        """R2 of the predictions (scikit-learn's regressor score).
+
+        With a list of quantile levels, the mean R2 of the columns, each
+        against ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample.
+
+        Returns
+        -------
+        score : float
+            R2.
+        """
+        predictions = self.predict(X)
+        y = np.asarray(y)
+        if self._target.quantile_columns and y.ndim == 1:
+            y = np.repeat(y[:, None], predictions.shape[1], axis=1)
+        return r2_score(y, predictions, sample_weight=sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
+        # The log-link losses refuse negative (gamma: zero) targets.
+        tags.target_tags.positive_only = getattr(self, "loss", None) in _LOG_LINK
         return tags
 
 
@@ -159,3 +254,18 @@ def _r2(outputs, Y, sample_weight):
     """The validation score of a regressor: R2 (per output, unchanged by the
     affine target scaling)."""
     return r2_score(Y, outputs, sample_weight=sample_weight)
+
+
+def _check_targets(loss, Y):
+    """Refuse targets the loss cannot take (negative counts for ``poisson``,
+    zero or negative values for ``gamma``), naming them."""
+    targets = LOSSES[loss].outputs[OUTPUT_UNITS[loss]].targets
+    refused = targets.refused(Y)
+    if refused.any():
+        bad = np.unique(Y[refused])
+        shown = ", ".join(f"{v:g}" for v in bad[:5])
+        more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+        raise ValueError(
+            f"loss={loss!r} needs targets that are {targets.description}; "
+            f"y has {int(refused.sum())} that are not: {shown}{more}."
+        )

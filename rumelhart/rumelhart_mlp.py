@@ -12,6 +12,7 @@ from ._docstrings import (
     CALLBACKS_PARAMETER,
     DEAD_ZONE_PARAMETER,
     FITTED_ATTRIBUTES,
+    REGRESSION_LOSS_PARAMETERS,
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
 )
@@ -222,7 +223,10 @@ class RumelhartRegressor(MLPRegressorBase):
         Standardise each target column for training and map the predictions
         back, so that the default ``eps`` suits targets of any scale.
         ``loss_curve_`` is then measured on the standardised targets.
+        With ``loss="poisson"`` or ``"gamma"`` each column is only divided
+        by its mean (no centring).
 """
+        + REGRESSION_LOSS_PARAMETERS
         + _COMMON_PARAMETERS_DOC.format(eps=0.05, max_iter=1000, weight_decay=0.0)
         + """
     Attributes
@@ -258,6 +262,9 @@ class RumelhartRegressor(MLPRegressorBase):
         *,
         scale_target=True,
         activation="logistic",
+        loss="squared_error",
+        huber_delta=1.0,
+        quantile=0.5,
         eps=0.05,
         alpha=0.9,
         weight_decay=0.0,
@@ -280,6 +287,9 @@ class RumelhartRegressor(MLPRegressorBase):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.scale_target = scale_target
         self.activation = activation
+        self.loss = loss
+        self.huber_delta = huber_delta
+        self.quantile = quantile
         self.eps = eps
         self.alpha = alpha
         self.weight_decay = weight_decay

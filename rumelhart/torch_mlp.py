@@ -18,6 +18,7 @@ from ._docstrings import (
     CALLBACKS_PARAMETER,
     DEAD_ZONE_PARAMETER,
     FITTED_ATTRIBUTES,
+    REGRESSION_LOSS_PARAMETERS,
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
 )
@@ -304,7 +305,10 @@ class TorchMLPRegressor(MLPRegressorBase):
     scale_target : bool, default=True
         Standardise each target column for training and map predictions
         back; ``loss_curve_`` is then measured on the standardised targets.
+        With ``loss="poisson"`` or ``"gamma"`` each column is only divided
+        by its mean (no centring).
 """
+        + REGRESSION_LOSS_PARAMETERS
         + _PARAMETERS_DOC
         + """
     Attributes
@@ -342,6 +346,9 @@ class TorchMLPRegressor(MLPRegressorBase):
         hidden_layer_sizes=(100,),
         *,
         scale_target=True,
+        loss="squared_error",
+        huber_delta=1.0,
+        quantile=0.5,
         activation="relu",
         optimizer="adam",
         lr=1e-3,
@@ -368,6 +375,9 @@ class TorchMLPRegressor(MLPRegressorBase):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.scale_target = scale_target
+        self.loss = loss
+        self.huber_delta = huber_delta
+        self.quantile = quantile
         self.activation = activation
         self.optimizer = optimizer
         self.lr = lr

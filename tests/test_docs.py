@@ -59,6 +59,7 @@ def test_docs_build_without_warnings(tmp_path):
         "getting_started",
         "paper",
         "user_guide",
+        "choosing_a_loss",
         "representations",
         "api",
         "benchmarks",
@@ -133,6 +134,7 @@ def imports(block, module):
         ("migrating.md", False),
         ("training_features.md", True),
         ("user_guide.md", True),
+        ("choosing_a_loss.md", True),
     ],
 )
 def test_code_blocks_run(page, marked_only, tmp_path):

@@ -59,6 +59,8 @@ def _targets(draw, targets, n, k):
         raw = draw(hnp.arrays(np.float64, (n, k), elements=st.floats(0.01, 1.0)))
         return raw / raw.sum(axis=1, keepdims=True)
     low, high = max(targets.low, -5.0), min(targets.high, 5.0)
+    if targets.low_excluded:  # gamma: strictly positive targets
+        low = 0.01
     corners = st.sampled_from([low, high])  # the 0/1 targets of classifiers
     floats = st.floats(low, high, allow_nan=False)
     return draw(hnp.arrays(np.float64, (n, k), elements=corners | floats))
@@ -66,7 +68,8 @@ def _targets(draw, targets, n, k):
 
 @st.composite
 def batches(draw, loss, output):
-    """``(raw, Y, sample_weight, dead_zone, dtype)`` of a random batch."""
+    """``(raw, Y, sample_weight, dead_zone, dtype, param)`` of a random batch
+    (``param``: the loss's parameter per output, or None)."""
     n = draw(st.integers(1, 12))
     k = draw(st.integers(2 if output == "softmax" else 1, 5))
     dtype = draw(st.sampled_from(DTYPES))
@@ -77,36 +80,49 @@ def batches(draw, loss, output):
     dead_zone = 0.0
     if LOSSES[loss].dead_zone and draw(st.booleans()):
         dead_zone = draw(st.floats(0.01, 0.6))
-    return raw, Y, sample_weight, dead_zone, dtype
+    param = None
+    if LOSSES[loss].parameter is not None:
+        high = 0.95 if loss == "quantile" else 4.0  # a level, or Huber's delta
+        param = draw(hnp.arrays(np.float64, k, elements=st.floats(0.05, high)))
+    return raw, Y, sample_weight, dead_zone, dtype, param
 
 
-def _numpy_signal(loss, output, raw, Y, sample_weight, dead_zone, dtype):
+def _numpy_signal(loss, output, raw, Y, sample_weight, dead_zone, dtype, param=None):
     """The NumPy table's error signal and value, computed in ``dtype``."""
     A = OUTPUT_VALUES[output](raw.astype(dtype))
     delta = np.empty_like(A)
     w = None if sample_weight is None else sample_weight.astype(dtype)
-    total = error_signal(loss, output, A, Y.astype(dtype), delta, w, dead_zone)
+    p = None if param is None else param.astype(dtype)
+    total = error_signal(loss, output, A, Y.astype(dtype), delta, w, dead_zone, param=p)
     return A, delta, total
 
 
-def _autograd(loss, output, raw, Y, sample_weight, dead_zone):
+def _autograd(loss, output, raw, Y, sample_weight, dead_zone, param=None):
     """Gradient of the torch kernel's ``sum_i w_i E_i`` w.r.t. the net input,
     in float64, and that sum."""
     z = torch.tensor(raw, dtype=torch.float64, requires_grad=True)
     T = torch.tensor(Y, dtype=torch.float64)
     w = None if sample_weight is None else torch.tensor(sample_weight)
-    total = torch_losses.KERNELS[loss](z, T, w, output, dead_zone).total
+    p = None if param is None else torch.tensor(param)
+    total = torch_losses.KERNELS[loss](z, T, w, output, dead_zone, p).total
     (grad,) = torch.autograd.grad(total, z)
     return grad.numpy(), float(total)
 
 
-def _away_from_the_dead_zone_edge(A, Y, dead_zone, dtype):
-    """Where the error is clearly inside or outside the dead zone (at its
-    edge, rounding in ``dtype`` may put an output on either side)."""
-    if not dead_zone:
-        return np.ones(A.shape, bool)
+def _away_from_the_edges(loss, A, Y, dead_zone, dtype, param=None):
+    """Where the error is clearly inside or outside the dead zone and, for
+    a loss with a kink, clearly off it (at an edge, rounding in ``dtype``
+    may put an output on either side)."""
     margin = 1e-3 if dtype == np.float32 else 1e-9
-    return np.abs(np.abs(A - Y) - dead_zone) > margin
+    r = np.abs(A - Y)
+    clear = np.ones(A.shape, bool)
+    if dead_zone:
+        clear &= np.abs(r - dead_zone) > margin
+    if loss in ("absolute_error", "quantile"):  # the kink at r = 0
+        clear &= r > margin
+    if loss == "huber":  # where the square meets the line
+        clear &= np.abs(r - param) > margin
+    return clear
 
 
 def test_every_loss_of_the_table_has_a_torch_kernel():
@@ -142,13 +158,14 @@ def test_every_torch_activation_is_one_of_the_table():
 @given(data=st.data())
 def test_error_signal_is_the_gradient_of_the_loss(loss, output, data):
     batch = data.draw(batches(loss, output))
-    raw, Y, sample_weight, dead_zone, dtype = batch
+    raw, Y, sample_weight, dead_zone, dtype, param = batch
     assert LOSSES[loss].outputs[output].targets.accepts(Y)
     A, delta, total = _numpy_signal(loss, output, *batch)
-    expected, expected_total = _autograd(loss, output, *batch[:4])
+    expected, expected_total = _autograd(loss, output, *batch[:4], param)
     w = np.ones(len(raw)) if sample_weight is None else sample_weight
     rtol, atol = TOLERANCE[dtype]
-    clear = _away_from_the_dead_zone_edge(A.astype(np.float64), Y, dead_zone, dtype)
+    A64 = A.astype(np.float64)
+    clear = _away_from_the_edges(loss, A64, Y, dead_zone, dtype, param)
     np.testing.assert_allclose(
         (delta * w[:, None].astype(dtype))[clear], expected[clear], rtol=rtol, atol=atol
     )
@@ -164,6 +181,7 @@ def test_error_signal_is_the_gradient_of_the_loss(loss, output, data):
         torch.tensor(Y, dtype=tdtype),
         tw,
         dead_zone,
+        None if param is None else torch.tensor(param, dtype=tdtype),
     )
     np.testing.assert_allclose(
         (tdelta.numpy() * w[:, None])[clear], expected[clear], rtol=rtol, atol=atol
@@ -182,7 +200,7 @@ def test_dead_zone_silences_exactly_the_small_errors(loss, output, data):
     """The paper's rule, from its definition: an output within the dead zone
     of its target sends back no error and adds nothing to the loss; every
     other output is treated as without a dead zone."""
-    raw, Y, sample_weight, _, dtype = data.draw(batches(loss, output))
+    raw, Y, sample_weight, _, dtype, _ = data.draw(batches(loss, output))
     dead_zone = data.draw(st.floats(0.01, 0.6))
     batch = (raw, Y, sample_weight)
     A, delta, total = _numpy_signal(loss, output, *batch, dead_zone, dtype)

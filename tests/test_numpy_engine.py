@@ -605,3 +605,71 @@ def test_full_batch_run_epoch_is_one_train_batch(reduction):
     assert loss == pytest.approx(expected)
     for p, q in zip(_params(engine), _params(twin)):
         np.testing.assert_array_equal(p, q)
+
+
+# -- the regressors' other losses, from their definitions --------------------
+def _ref_regression_loss(A, Y, loss, delta):
+    """Per entry: |r|, Huber's loss, half the Poisson or gamma deviance."""
+    r = A - Y
+    if loss == "absolute_error":
+        return np.abs(r)
+    if loss == "huber":
+        return np.where(np.abs(r) <= delta, 0.5 * r**2, delta * (np.abs(r) - delta / 2))
+    if loss == "poisson":
+        return np.where(Y > 0, Y * np.log(np.where(Y > 0, Y, 1) / A), 0.0) - Y + A
+    return np.log(A / Y) + Y / A - 1  # gamma
+
+
+REGRESSION_LOSSES = [
+    ("absolute_error", "identity"),
+    ("huber", "identity"),
+    ("poisson", "exponential"),
+    ("gamma", "exponential"),
+]
+
+
+@pytest.mark.parametrize(("loss", "output_activation"), REGRESSION_LOSSES)
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_regression_losses_match_finite_differences(loss, output_activation, weighted):
+    """Whole-network gradients of each regression loss against central
+    differences of the loss written out here (Huber with a delta per output
+    that leaves residuals on both sides of it)."""
+    rng = np.random.default_rng(5)
+    X, _, sw = _data("identity", 2, seed=5)
+    sw = sw if weighted else None
+    if output_activation == "exponential":
+        Y = rng.poisson(2.0, size=(len(X), 2)).astype(np.float64)
+        Y += 0.5 if loss == "gamma" else 0.0  # gamma: strictly positive
+    else:
+        Y = rng.normal(size=(len(X), 2)) * 2
+    delta = np.array([0.5, 1.5]) if loss == "huber" else None
+    engine = NumpyMLP(
+        (N_FEATURES, 4, 2),
+        output_activation=output_activation,
+        loss=loss,
+        lr=0.1,
+        momentum=0.9,
+        seed=0,
+        init_range=1.0,
+        loss_param=delta,
+    )
+
+    def reference():
+        A = _ref_outputs(engine.coefs, engine.intercepts, X, "identity", "logistic")
+        A = np.exp(A) if output_activation == "exponential" else A
+        per_sample = _ref_regression_loss(A, Y, loss, delta).sum(axis=1)
+        w = np.ones(len(X)) if sw is None else sw
+        return float(per_sample @ w) / w.sum()
+
+    value, grads = engine.loss_and_gradients(X, Y, sw)
+    assert value == pytest.approx(reference(), rel=1e-12)
+    for p, g in zip(_params(engine), grads):
+        numeric = np.empty_like(p)
+        for idx in np.ndindex(p.shape):
+            saved = p[idx]
+            p[idx] = saved + 1e-6
+            up = reference()
+            p[idx] = saved - 1e-6
+            numeric[idx] = (up - reference()) / 2e-6
+            p[idx] = saved
+        np.testing.assert_allclose(g, numeric, rtol=1e-6, atol=1e-8)

@@ -930,3 +930,20 @@ def test_missing_values_imputed_in_float64(record_property):
     assert "Imputer" not in {node.op_type for node in onx.graph.node}
     outputs = _session(onx).run(None, make_feeds(frame, dtype=np.float64))
     _check_frame_outputs(model, frame, outputs, record_property, atol=1e-12)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+@pytest.mark.parametrize("loss", ["poisson", "gamma", "huber", "quantile"])
+def test_regressor_of_every_loss_matches_predict(cls, loss, record_property):
+    """The log link exports as an Exp unit; the other losses need nothing."""
+    X, y = _regression("y_1d")
+    if loss in ("poisson", "gamma"):
+        y = np.exp(y / np.abs(y).max())  # positive, near 1
+    _check_regressor(_small(cls, loss=loss).fit(X, y), X, record_property)
+
+
+def test_a_list_of_quantiles_is_refused_for_export():
+    X, y = _regression("y_1d")
+    model = _small(RumelhartRegressor, loss="quantile", quantile=[0.1, 0.9])
+    with pytest.raises(ValueError, match="list of quantiles"):
+        to_onnx(model.fit(X, y), X[:2])

@@ -50,10 +50,10 @@ class NetworkSpec:
     ----------
     layer_sizes : tuple of int
         Units per layer, the input and output layers included.
-    output_activation : {"identity", "logistic", "softmax"}
+    output_activation : {"identity", "logistic", "softmax", "exponential"}
         Activation of the output units (checked against ``loss`` by
         :func:`rumelhart._math.losses.check_output`).
-    loss : {"squared_error", "log_loss"}
+    loss : str
         The error to minimise.
     reduction : {"mean", "sum"}
         A batch's error: the weighted mean or the sum of its samples' errors.
@@ -69,6 +69,9 @@ class NetworkSpec:
     input_mask : ndarray of shape (layer_sizes[0], layer_sizes[1]) or None
         Which connections of the first layer exist (1) and which do not (0);
         missing ones stay exactly zero. None: all exist.
+    loss_param : tuple of float or None
+        The loss's parameter per output unit (the Huber loss's ``delta``);
+        None for a loss without one.
     """
 
     layer_sizes: tuple[int, ...]
@@ -80,6 +83,7 @@ class NetworkSpec:
     hidden_activation: str = "logistic"
     dead_zone: float = 0.0
     input_mask: NDArray[Any] | None = field(default=None, compare=False)
+    loss_param: tuple[float, ...] | None = None
 
 
 @runtime_checkable

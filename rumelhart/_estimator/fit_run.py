@@ -118,6 +118,7 @@ class FitRun:
             seed=self.seed,
             hidden_activation=backend.hidden_activation,
             dead_zone=target.dead_zone,
+            loss_param=target.loss_param,
             input_mask=self._input_mask(n_features),
         )
 

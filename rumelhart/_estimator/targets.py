@@ -31,6 +31,11 @@ class TargetSpec:
     output_activation: str
     n_outputs: int
     dead_zone: float = 0.0
+    #: The loss's parameter per output (the Huber loss's delta), or None.
+    loss_param: tuple[float, ...] | None = None
+    #: The outputs are quantiles of one target, one level each (a list of
+    #: quantiles): predictions are sorted by level on every row.
+    quantile_columns: bool = False
 
 
 def output_loss(target: TargetSpec, reduction: str) -> OutputMeasure:
@@ -49,6 +54,7 @@ def output_loss(target: TargetSpec, reduction: str) -> OutputMeasure:
                 sample_weight,
                 reduction,
                 target.dead_zone,
+                target.loss_param,
             )
         )
 

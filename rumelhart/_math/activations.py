@@ -99,6 +99,11 @@ def _silu(z: FloatArray) -> FloatArray:
     return np.multiply(z, gate, out=z)
 
 
+def _exponential(z: FloatArray) -> FloatArray:
+    """The log link's inverse: positive outputs (Poisson and gamma losses)."""
+    return np.exp(z, out=z)
+
+
 def _softmax(
     z: FloatArray,
     row_max: FloatArray | None = None,
@@ -235,6 +240,12 @@ def _silu_derivative(
     return delta
 
 
+def _exponential_derivative(
+    a: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
+) -> FloatArray:
+    return np.multiply(delta, a, out=delta)
+
+
 @dataclass(frozen=True)
 class Activation:
     """One activation function.
@@ -295,11 +306,16 @@ ACTIVATIONS: dict[str, Activation] = {
     "softplus": Activation("softplus", _softplus, _softplus_derivative),
     "gelu": Activation("gelu", _gelu, _gelu_derivative, from_input=True),
     "silu": Activation("silu", _silu, _silu_derivative, from_input=True),
+    "exponential": Activation("exponential", _exponential, _exponential_derivative),
 }
 
-#: The activations of hidden units (softmax only ever makes outputs).
+#: Units that only ever make outputs: softmax, and the log link's
+#: exponential (unbounded, it would overflow as a hidden unit).
+OUTPUT_ONLY = ("softmax", "exponential")
+
+#: The activations of hidden units.
 HIDDEN_ACTIVATIONS: tuple[str, ...] = tuple(
-    name for name, entry in ACTIVATIONS.items() if name != "softmax"
+    name for name in ACTIVATIONS if name not in OUTPUT_ONLY
 )
 
 #: Other names of the same functions.

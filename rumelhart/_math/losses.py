@@ -27,17 +27,30 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
+from scipy.special import xlogy
 
 from .activations import DERIVATIVES, FloatArray
 
-#: ``error(A, Y, out) -> out``: the error at the output units, written into
-#: ``out`` (for a canonical pair, ``delta`` at their net input).
-Error = Callable[[FloatArray, FloatArray, FloatArray], FloatArray]
+#: ``error(A, Y, out, param) -> out``: the error at the output units,
+#: written into ``out`` (for a canonical pair, ``delta`` at their net input);
+#: ``param`` is the loss's parameter per output column (None for a loss
+#: without one; see :attr:`Loss.parameter`).
+Error = Callable[[FloatArray, FloatArray, FloatArray, Any], FloatArray]
 
-#: ``summed(output, A, Y, errors, sample_weight, scratch) -> sum_i w_i E_i``;
-#: ``errors`` is what :attr:`Loss.error` wrote, dead zone applied.
+#: ``summed(output, A, Y, errors, sample_weight, scratch, param) ->
+#: sum_i w_i E_i``; ``errors`` is what :attr:`Loss.error` wrote, dead zone
+#: applied.
 Summed = Callable[
-    [str, FloatArray, FloatArray, FloatArray, FloatArray | None, FloatArray | None],
+    [
+        str,
+        FloatArray,
+        FloatArray,
+        FloatArray,
+        FloatArray | None,
+        FloatArray | None,
+        Any,
+    ],
     float,
 ]
 
@@ -62,11 +75,20 @@ class Targets:
     low: float
     high: float
     rows_sum_to_one: bool = False
+    #: ``low`` itself is not a target (gamma: strictly positive).
+    low_excluded: bool = False
+
+    def refused(self, Y: FloatArray) -> NDArray[np.bool_]:
+        """Which entries of ``Y`` are not targets (a boolean array)."""
+        Y = np.asarray(Y)
+        above = self.low < Y if self.low_excluded else self.low <= Y
+        inside: NDArray[np.bool_] = above & (self.high >= Y)
+        return ~inside
 
     def accepts(self, Y: FloatArray) -> bool:
         """Whether every row of ``Y`` (n_samples, n_outputs) is a target."""
         Y = np.asarray(Y)
-        inside = bool(np.all((self.low <= Y) & (self.high >= Y)))
+        inside = not bool(np.any(self.refused(Y)))
         if self.rows_sum_to_one:
             inside = inside and bool(np.allclose(Y.sum(axis=1), 1.0))
         return inside
@@ -77,6 +99,8 @@ UNIT_INTERVAL = Targets("numbers in [0, 1]", 0.0, 1.0)
 DISTRIBUTIONS = Targets(
     "rows of numbers in [0, 1] that sum to 1 (one-hot rows)", 0.0, 1.0, True
 )
+NON_NEGATIVE = Targets("numbers >= 0 (counts, rates)", 0.0, math.inf)
+POSITIVE = Targets("numbers > 0", 0.0, math.inf, low_excluded=True)
 
 
 @dataclass(frozen=True)
@@ -113,6 +137,9 @@ class Loss:
         The error at the output units (see :data:`Error`).
     summed : callable
         The batch's ``sum_i w_i E_i`` (see :data:`Summed`).
+    parameter : str or None
+        What the loss's parameter per output column is (``"delta"`` of the
+        Huber loss); None for a loss without one.
     """
 
     name: str
@@ -120,9 +147,12 @@ class Loss:
     dead_zone: bool
     error: Error
     summed: Summed
+    parameter: str | None = None
 
 
-def _difference(A: FloatArray, Y: FloatArray, out: FloatArray) -> FloatArray:
+def _difference(
+    A: FloatArray, Y: FloatArray, out: FloatArray, param: Any = None
+) -> FloatArray:
     """``A - Y``: dE/dy of the squared error, and ``delta`` of the
     cross-entropy at the net input of its canonical output units."""
     return np.subtract(A, Y, out=out)
@@ -135,6 +165,7 @@ def _squared_error(
     errors: FloatArray,
     sample_weight: FloatArray | None,
     scratch: FloatArray | None,
+    param: Any = None,
 ) -> float:
     """``1/2 sum_i w_i |errors_i|^2``: one dot product, nothing allocated."""
     if sample_weight is None:
@@ -149,6 +180,7 @@ def _log_loss(
     errors: FloatArray,
     sample_weight: FloatArray | None,
     scratch: FloatArray | None,
+    param: Any = None,
 ) -> float:
     """The cross-entropy ``-sum_i w_i sum_j d_ij log y_ij`` (softmax) or of
     independent logistic units, from outputs clipped away from 0 and 1."""
@@ -171,6 +203,124 @@ def _log_loss(
     return -float(per_sample @ sample_weight)
 
 
+def _weighted_sum(per_entry: FloatArray, sample_weight: FloatArray | None) -> float:
+    """``sum_i w_i sum_j per_entry_ij``."""
+    if sample_weight is None:
+        return float(per_entry.sum())
+    return float(per_entry.sum(axis=1) @ sample_weight)
+
+
+def _sign(
+    A: FloatArray, Y: FloatArray, out: FloatArray, param: Any = None
+) -> FloatArray:
+    """``sign(A - Y)``: dE/dy of the absolute error (0 where they are equal)."""
+    return np.sign(np.subtract(A, Y, out=out), out=out)
+
+
+def _absolute_error(
+    output: str,
+    A: FloatArray,
+    Y: FloatArray,
+    errors: FloatArray,
+    sample_weight: FloatArray | None,
+    scratch: FloatArray | None,
+    param: Any = None,
+) -> float:
+    """``sum_i w_i sum_j |y_ij - d_ij|``."""
+    return _weighted_sum(
+        np.abs(np.subtract(A, Y, out=scratch), out=scratch), sample_weight
+    )
+
+
+def _clipped(A: FloatArray, Y: FloatArray, out: FloatArray, param: Any) -> FloatArray:
+    """``A - Y`` clipped to ``[-delta, delta]``: dE/dy of the Huber loss."""
+    np.subtract(A, Y, out=out)
+    return np.clip(out, -param, param, out=out)
+
+
+def _huber(
+    output: str,
+    A: FloatArray,
+    Y: FloatArray,
+    errors: FloatArray,
+    sample_weight: FloatArray | None,
+    scratch: FloatArray | None,
+    param: Any = None,
+) -> float:
+    """Huber's loss: ``r^2 / 2`` for ``r = |y - d| <= delta``, else
+    ``delta (r - delta / 2)``; both are ``|e| (r - |e| / 2)`` with the
+    clipped error ``e``."""
+    r = np.abs(np.subtract(A, Y, out=scratch), out=scratch)
+    e = np.abs(errors)
+    r -= 0.5 * e
+    r *= e
+    return _weighted_sum(r, sample_weight)
+
+
+def _step_minus_level(
+    A: FloatArray, Y: FloatArray, out: FloatArray, param: Any
+) -> FloatArray:
+    """``[y > d] - alpha``: dE/dy of the pinball loss of level ``alpha``."""
+    np.greater(A, Y, out=out)
+    result: FloatArray = np.subtract(out, param, out=out)
+    return result
+
+
+def _pinball(
+    output: str,
+    A: FloatArray,
+    Y: FloatArray,
+    errors: FloatArray,
+    sample_weight: FloatArray | None,
+    scratch: FloatArray | None,
+    param: Any = None,
+) -> float:
+    """The pinball loss ``(y - d) ([y > d] - alpha)``: ``alpha |r|`` below the
+    target, ``(1 - alpha) |r|`` above it; ``errors`` is ``[y > d] - alpha``."""
+    r = np.subtract(A, Y, out=scratch)
+    r *= errors
+    return _weighted_sum(r, sample_weight)
+
+
+def _one_minus_ratio(
+    A: FloatArray, Y: FloatArray, out: FloatArray, param: Any = None
+) -> FloatArray:
+    """``1 - d / y``: the gamma deviance's ``delta`` at the net input of
+    exponential output units (``y = exp(z)``)."""
+    np.divide(Y, A, out=out)
+    return np.subtract(1, out, out=out)
+
+
+def _poisson(
+    output: str,
+    A: FloatArray,
+    Y: FloatArray,
+    errors: FloatArray,
+    sample_weight: FloatArray | None,
+    scratch: FloatArray | None,
+    param: Any = None,
+) -> float:
+    """Half the Poisson deviance, ``d log(d / y) - d + y`` (0 at ``y = d``)."""
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        per_entry = xlogy(Y, Y) - xlogy(Y, A) - Y + A
+    return _weighted_sum(per_entry, sample_weight)
+
+
+def _gamma(
+    output: str,
+    A: FloatArray,
+    Y: FloatArray,
+    errors: FloatArray,
+    sample_weight: FloatArray | None,
+    scratch: FloatArray | None,
+    param: Any = None,
+) -> float:
+    """Half the gamma deviance, ``log(y / d) + d / y - 1`` (0 at ``y = d``)."""
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        per_entry = np.log(A) - np.log(Y) + Y / A - 1
+    return _weighted_sum(per_entry, sample_weight)
+
+
 _EPS: dict[np.dtype[Any], float] = {}
 
 
@@ -183,28 +333,8 @@ def _eps(dtype: np.dtype[Any]) -> float:
 
 #: name -> :class:`Loss`: every loss both engines know.
 #:
-#: Adding a loss is one entry here plus its tests. For instance a Huber
-#: loss on identity output units (errors beyond ``delta=1`` count linearly)
-#: would be::
-#:
-#:     def _huber_error(A, Y, out):          # dE/dy, clipped to [-1, 1]
-#:         return np.clip(np.subtract(A, Y, out=out), -1.0, 1.0, out=out)
-#:
-#:     def _huber(output, A, Y, errors, sample_weight, scratch):
-#:         r = np.abs(A - Y)
-#:         per_sample = np.where(r <= 1, 0.5 * r * r, r - 0.5).sum(axis=1)
-#:         w = 1.0 if sample_weight is None else sample_weight
-#:         return float(np.sum(per_sample * w))
-#:
-#:     "huber": Loss(
-#:         name="huber",
-#:         outputs={"identity": OutputUnit(canonical=True, targets=REAL)},
-#:         dead_zone=False,
-#:         error=_huber_error,
-#:         summed=_huber,
-#:     ),
-#:
-#: with its torch kernel (the same value on tensors, a few lines) in
+#: Adding a loss is one entry here (its error and value, as ``huber`` below)
+#: plus its torch kernel (the same value on tensors, a few lines) in
 #: ``KERNELS`` of ``rumelhart/_engines/torch/losses.py``. The tests that
 #: follow the table then cover it without a change: ``tests/test_math.py``
 #: draws targets from ``Targets``, compares the error signal with torch
@@ -231,6 +361,45 @@ LOSSES: dict[str, Loss] = {
         dead_zone=False,
         error=_difference,
         summed=_log_loss,
+    ),
+    "absolute_error": Loss(
+        name="absolute_error",
+        outputs={"identity": OutputUnit(canonical=True, targets=REAL)},
+        dead_zone=False,
+        error=_sign,
+        summed=_absolute_error,
+    ),
+    "huber": Loss(
+        name="huber",
+        outputs={"identity": OutputUnit(canonical=True, targets=REAL)},
+        dead_zone=False,
+        error=_clipped,
+        summed=_huber,
+        parameter="delta",
+    ),
+    "quantile": Loss(
+        name="quantile",
+        outputs={"identity": OutputUnit(canonical=True, targets=REAL)},
+        dead_zone=False,
+        error=_step_minus_level,
+        summed=_pinball,
+        parameter="quantile level",
+    ),
+    # The log link: exponential output units, for which both deviances are
+    # canonical (delta at the net input is the error below).
+    "poisson": Loss(
+        name="poisson",
+        outputs={"exponential": OutputUnit(canonical=True, targets=NON_NEGATIVE)},
+        dead_zone=False,
+        error=_difference,
+        summed=_poisson,
+    ),
+    "gamma": Loss(
+        name="gamma",
+        outputs={"exponential": OutputUnit(canonical=True, targets=POSITIVE)},
+        dead_zone=False,
+        error=_one_minus_ratio,
+        summed=_gamma,
     ),
 }
 
@@ -276,6 +445,34 @@ def check_dead_zone(loss: str, dead_zone: float) -> float:
     return dead_zone
 
 
+def check_loss_param(loss: str, param: Any, n_outputs: int | None) -> FloatArray | None:
+    """The loss's parameter as an array of one positive number per output
+    (``n_outputs`` of them, any number when None); None for a loss without
+    one.
+
+    Raises
+    ------
+    ValueError
+        When a loss with a parameter has none, a loss without one gets one,
+        or the parameter is not positive and finite, one per output.
+    """
+    name = LOSSES[loss].parameter
+    if name is None:
+        if param is not None:
+            raise ValueError(f"loss={loss!r} takes no parameter, got {param!r}.")
+        return None
+    if param is None:
+        raise ValueError(f"loss={loss!r} needs its {name} (one per output).")
+    values = np.asarray(param, dtype=np.float64).reshape(-1)
+    count = len(values) if n_outputs is None else n_outputs
+    if values.shape != (count,) or not np.all(np.isfinite(values) & (values > 0)):
+        raise ValueError(
+            f"loss={loss!r} needs {count} positive finite {name} values "
+            f"(one per output), got {param!r}."
+        )
+    return values
+
+
 def apply_dead_zone(errors: ArrayT, width: float) -> ArrayT:
     """Set the errors smaller than ``width`` to zero, in place; ``errors``.
 
@@ -301,6 +498,7 @@ def error_signal(
     sample_weight: FloatArray | None = None,
     dead_zone: float = 0.0,
     scratch: FloatArray | None = None,
+    param: Any = None,
 ) -> float:
     """``delta`` at the output units' net input; the batch's ``sum_i w_i E_i``.
 
@@ -321,6 +519,8 @@ def error_signal(
         Errors smaller than this count as zero (see :func:`apply_dead_zone`).
     scratch : ndarray of shape (n_samples, n_outputs), optional
         Work space (overwritten).
+    param : ndarray of shape (n_outputs,), optional
+        The loss's parameter per output column (see :attr:`Loss.parameter`).
 
     Returns
     -------
@@ -328,9 +528,9 @@ def error_signal(
         ``sum_i w_i E_i``.
     """
     entry = LOSSES[loss]
-    entry.error(A, Y, delta)
+    entry.error(A, Y, delta, param)
     apply_dead_zone(delta, dead_zone)
-    total = entry.summed(output_activation, A, Y, delta, sample_weight, scratch)
+    total = entry.summed(output_activation, A, Y, delta, sample_weight, scratch, param)
     if not entry.outputs[output_activation].canonical:
         DERIVATIVES[output_activation](A, delta, scratch)
     return total
@@ -344,13 +544,15 @@ def reduced_loss(
     sample_weight: FloatArray | None = None,
     reduction: str = "mean",
     dead_zone: float = 0.0,
+    param: Any = None,
 ) -> float:
     """The error of outputs ``A`` against ``Y``, reduced as in training:
     the weighted mean (``reduction="mean"``) or the sum of the samples'
     errors, the dead zone applied (the arguments as :func:`error_signal`'s)."""
     entry = LOSSES[loss]
-    errors = apply_dead_zone(entry.error(A, Y, np.empty_like(A)), dead_zone)
-    total = entry.summed(output_activation, A, Y, errors, sample_weight, None)
+    param = None if param is None else np.asarray(param, A.dtype)
+    errors = apply_dead_zone(entry.error(A, Y, np.empty_like(A), param), dead_zone)
+    total = entry.summed(output_activation, A, Y, errors, sample_weight, None, param)
     if reduction == "sum":
         return total
     weight = A.shape[0] if sample_weight is None else float(sample_weight.sum())

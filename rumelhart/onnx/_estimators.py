@@ -97,6 +97,12 @@ def regression_output(model):
     constant in training have scale 0 and their constant as shift. ``one_d``:
     fitted on a 1-D ``y``.
     """
+    if model._target.quantile_columns:
+        raise ValueError(
+            "ONNX export of a regressor fitted with a list of quantiles is not "
+            "supported: the graph would not sort them as predict does. Fit one "
+            "regressor per level to export."
+        )
     constant = np.asarray(model._y_constant, bool)
     scale = np.where(constant, 0.0, model._y_scale)
     shift = np.where(constant, model._y_level, model._y_mean)

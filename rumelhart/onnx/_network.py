@@ -22,6 +22,7 @@ _ACTIVATIONS = {
     "relu": "Relu",
     "elu": "Elu",  # alpha 1 by default, as torch's nn.ELU()
     "softplus": "Softplus",
+    "exponential": "Exp",  # the log link of poisson and gamma
 }
 
 

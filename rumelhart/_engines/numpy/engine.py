@@ -25,7 +25,7 @@ from numpy.typing import DTypeLike
 from scipy import sparse
 
 from ..._math.activations import VALUES
-from ..._math.losses import check_dead_zone, check_output
+from ..._math.losses import check_dead_zone, check_loss_param, check_output
 from ..base import (
     Batch,
     EngineBase,
@@ -60,7 +60,7 @@ class NumpyMLP(EngineBase):
     output_activation : str
         Activation of the output layer (an entry of
         :data:`rumelhart._math.activations.ACTIVATIONS`).
-    loss : {"squared_error", "log_loss"}
+    loss : str
         The error to minimise (an entry of :data:`rumelhart._math.losses.LOSSES`).
     lr : float
         Learning rate ε.
@@ -87,6 +87,9 @@ class NumpyMLP(EngineBase):
     input_mask : ndarray of shape (layer_sizes[0], layer_sizes[1]), optional
         Connections of the first layer: 1 where one exists, 0 where none
         does; missing ones start at zero and their gradient is zero.
+    loss_param : sequence of float, optional
+        The loss's parameter per output unit (Huber's delta, the quantile
+        levels); required by a loss with one, refused by the others.
     """
 
     ops = NumpyOps()
@@ -107,6 +110,7 @@ class NumpyMLP(EngineBase):
         dtype: DTypeLike = np.float64,
         dead_zone: float = 0.0,
         input_mask: Any = None,
+        loss_param: Sequence[float] | None = None,
     ) -> None:
         check_output(loss, output_activation)
         if hidden_activation not in VALUES:
@@ -121,6 +125,9 @@ class NumpyMLP(EngineBase):
         self.reduction = reduction
         self.dtype = np.dtype(dtype)
         self.dead_zone = check_dead_zone(loss, dead_zone)
+        self.loss_param = check_loss_param(loss, loss_param, self.layer_sizes[-1])
+        if self.loss_param is not None:
+            self.loss_param = self.loss_param.astype(self.dtype)
         self.seed(seed)
         params = network.initial_params(
             self.layer_sizes, init_range, self.rng, self.dtype
@@ -163,6 +170,7 @@ class NumpyMLP(EngineBase):
             dtype=spec.dtype,
             dead_zone=spec.dead_zone,
             input_mask=spec.input_mask,
+            loss_param=spec.loss_param,
         )
 
     # -- the fit -------------------------------------------------------------
@@ -356,7 +364,7 @@ class NumpyMLP(EngineBase):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # What engines pickled by older versions lack, or have too much of.
-        self.__dict__.update({"dead_zone": 0.0, "input_mask": None})
+        self.__dict__.update({"dead_zone": 0.0, "input_mask": None, "loss_param": None})
         self.__dict__.update(state)
         self.__dict__.pop("_grad_sum", None)
         if "_initial" not in state:

@@ -25,6 +25,7 @@ class Trainable(Layers, Protocol):
 
     loss: str
     dead_zone: float
+    loss_param: FloatArray | None
 
 
 class WorkArrays:
@@ -113,6 +114,7 @@ def batch_gradients(
         sample_weight,
         net.dead_zone,
         work.scratch[-1],
+        net.loss_param,
     )
     scale_errors(delta, factors)
     backward_into(net, X, delta, activations, work)

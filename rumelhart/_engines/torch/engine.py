@@ -25,7 +25,7 @@ from numpy.typing import DTypeLike
 from scipy import sparse
 from torch import nn
 
-from ..._math.losses import check_dead_zone, check_output
+from ..._math.losses import check_dead_zone, check_loss_param, check_output
 from ..base import EngineBase, Sweep, error_factors
 from ..protocol import Engine, FloatArray, NetworkSpec, Prepared
 from . import diagnostics, optimizer, state
@@ -63,9 +63,9 @@ class TorchMLP(EngineBase):
     module : torch.nn.Module
         Maps a batch of shape (n, n_features) to raw outputs of shape
         (n, n_outputs); the output activation is applied here.
-    output_activation : {"identity", "logistic", "softmax"}
+    output_activation : {"identity", "logistic", "softmax", "exponential"}
         Activation of the output units.
-    loss : {"squared_error", "log_loss"}
+    loss : str
         The error to minimise, averaged (weighted) over each batch.
     optimizer : {"sgd", "adam", "adamw"}
         Optimizer; "sgd" with momentum is eq. 9 of Rumelhart et al. (1986).
@@ -86,6 +86,9 @@ class TorchMLP(EngineBase):
     input_mask : ndarray of shape (n_features, units of the first layer), optional
         Connections of the built-in network's first layer (1: exists);
         missing ones start at zero and their gradient is zero.
+    loss_param : sequence of float, optional
+        The loss's parameter per output unit (Huber's delta, the quantile
+        levels); required by a loss with one, refused by the others.
     """
 
     ops = TorchOps()
@@ -107,6 +110,7 @@ class TorchMLP(EngineBase):
         hidden_activation: str = "relu",
         dead_zone: float = 0.0,
         input_mask: Any = None,
+        loss_param: Any = None,
     ) -> None:
         check_output(loss, output_activation)
         self.dtype = np.dtype(dtype)
@@ -115,6 +119,9 @@ class TorchMLP(EngineBase):
         self.hidden_activation = hidden_activation
         self.loss = loss
         self.dead_zone = check_dead_zone(loss, dead_zone)
+        # A custom module's outputs are counted only once it runs.
+        param = check_loss_param(loss, loss_param, None)
+        self.loss_param = None if param is None else tuple(param.tolist())
         self.optimizer_name = optimizer
         self.lr_schedule = lr_schedule
         self.module = module.to(device=device, dtype=self.torch_dtype)
@@ -149,6 +156,7 @@ class TorchMLP(EngineBase):
             hidden_activation=spec.hidden_activation,
             dead_zone=spec.dead_zone,
             input_mask=spec.input_mask,
+            loss_param=spec.loss_param,
             **settings,
         )
 
@@ -255,8 +263,11 @@ class TorchMLP(EngineBase):
     def _output_delta(
         self, raw: torch.Tensor, T: torch.Tensor, w: torch.Tensor | None
     ) -> tuple[torch.Tensor, torch.Tensor]:
+        param = None
+        if self.loss_param is not None:  # a few numbers (Huber's delta)
+            param = torch.as_tensor(self.loss_param, dtype=raw.dtype, device=raw.device)
         return output_delta(
-            self.loss, self.output_activation, raw, T, w, self.dead_zone
+            self.loss, self.output_activation, raw, T, w, self.dead_zone, param
         )
 
     def _layers(self) -> list[Layer] | None:

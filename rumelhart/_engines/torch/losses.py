@@ -36,12 +36,18 @@ class LossParts(NamedTuple):
     errors: Tensor
 
 
-#: ``kernel(raw, T, w, output_activation, dead_zone) -> LossParts``.
-Kernel = Callable[[Tensor, Tensor, Tensor | None, str, float], LossParts]
+#: ``kernel(raw, T, w, output_activation, dead_zone, param) -> LossParts``;
+#: ``param``: the loss's parameter per output column, or None.
+Kernel = Callable[[Tensor, Tensor, Tensor | None, str, float, Tensor | None], LossParts]
 
 
 def _squared_error(
-    raw: Tensor, T: Tensor, w: Tensor | None, output: str, dead_zone: float
+    raw: Tensor,
+    T: Tensor,
+    w: Tensor | None,
+    output: str,
+    dead_zone: float,
+    param: Tensor | None = None,
 ) -> LossParts:
     A = torch.sigmoid(raw) if output == "logistic" else raw
     diff = apply_dead_zone(A - T, dead_zone)
@@ -54,7 +60,12 @@ def _squared_error(
 
 
 def _log_loss(
-    raw: Tensor, T: Tensor, w: Tensor | None, output: str, dead_zone: float
+    raw: Tensor,
+    T: Tensor,
+    w: Tensor | None,
+    output: str,
+    dead_zone: float,
+    param: Tensor | None = None,
 ) -> LossParts:
     if output == "softmax":
         logp = torch.log_softmax(raw, dim=1)
@@ -73,10 +84,88 @@ def _log_loss(
     return LossParts(total, A, A - T)
 
 
+def _summed(per_entry: Tensor, w: Tensor | None) -> Tensor:
+    """``sum_i w_i sum_j per_entry_ij``."""
+    return per_entry.sum() if w is None else per_entry.sum(dim=1) @ w
+
+
+def _absolute_error(
+    raw: Tensor,
+    T: Tensor,
+    w: Tensor | None,
+    output: str,
+    dead_zone: float,
+    param: Tensor | None = None,
+) -> LossParts:
+    diff = raw - T
+    return LossParts(_summed(diff.abs(), w), raw, torch.sign(diff))
+
+
+def _huber(
+    raw: Tensor,
+    T: Tensor,
+    w: Tensor | None,
+    output: str,
+    dead_zone: float,
+    param: Tensor | None = None,
+) -> LossParts:
+    assert param is not None, "the Huber loss needs its delta"
+    diff = raw - T
+    r = diff.abs()
+    per_entry = torch.where(r <= param, 0.5 * r * r, param * (r - 0.5 * param))
+    clipped = torch.maximum(torch.minimum(diff, param), -param)
+    return LossParts(_summed(per_entry, w), raw, clipped)
+
+
+def _pinball(
+    raw: Tensor,
+    T: Tensor,
+    w: Tensor | None,
+    output: str,
+    dead_zone: float,
+    param: Tensor | None = None,
+) -> LossParts:
+    assert param is not None, "the pinball loss needs its quantile levels"
+    diff = raw - T
+    errors = (diff > 0).to(raw.dtype) - param
+    return LossParts(_summed(diff * errors, w), raw, errors)
+
+
+def _poisson(
+    raw: Tensor,
+    T: Tensor,
+    w: Tensor | None,
+    output: str,
+    dead_zone: float,
+    param: Tensor | None = None,
+) -> LossParts:
+    A = torch.exp(raw)
+    per_entry = torch.xlogy(T, T) - T * raw - T + A
+    return LossParts(_summed(per_entry, w), A, A - T)
+
+
+def _gamma(
+    raw: Tensor,
+    T: Tensor,
+    w: Tensor | None,
+    output: str,
+    dead_zone: float,
+    param: Tensor | None = None,
+) -> LossParts:
+    ratio = T * torch.exp(-raw)
+    per_entry = raw - torch.log(T) + ratio - 1
+    return LossParts(_summed(per_entry, w), torch.exp(raw), 1 - ratio)
+
+
 #: loss name -> its kernel; one for every entry of the NumPy table.
 KERNELS: dict[str, Kernel] = {
     "squared_error": _squared_error,
     "log_loss": _log_loss,
+    "absolute_error": _absolute_error,
+    "huber": _huber,
+    "quantile": _pinball,
+    "poisson": _poisson,
+    "gamma": _gamma,
 }
 
 
@@ -87,11 +176,13 @@ def output_delta(
     T: Tensor,
     w: Tensor | None = None,
     dead_zone: float = 0.0,
+    param: Tensor | None = None,
 ) -> tuple[Tensor, Tensor]:
     """:func:`rumelhart._math.losses.error_signal` on tensors: from the raw
     outputs ``raw`` (the output units' net input) and targets ``T``, the
-    ``delta`` per sample (unweighted) and ``sum_i w_i E_i`` (weights ``w``)."""
-    parts = KERNELS[loss](raw, T, w, output_activation, dead_zone)
+    ``delta`` per sample (unweighted) and ``sum_i w_i E_i`` (weights ``w``;
+    ``param`` the loss's parameter per output column)."""
+    parts = KERNELS[loss](raw, T, w, output_activation, dead_zone, param)
     delta = parts.errors
     if not LOSSES[loss].outputs[output_activation].canonical:
         derivative = ACTIVATION_KERNELS[output_activation].derivative

@@ -41,6 +41,13 @@ class TorchActivation(NamedTuple):
     derivative: Callable[[Tensor, Tensor], Tensor] | None
 
 
+class Exp(nn.Module):
+    """``exp`` as a module: the output unit of the log link."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch.exp(x)
+
+
 def _identity(x: Tensor) -> Tensor:
     return x
 
@@ -109,6 +116,10 @@ KERNELS: dict[str, TorchActivation] = {
     # these, and autograd trains them (see ``fast_path._manual_layers``).
     "gelu": TorchActivation("gelu", nn.GELU, _F.gelu, _gelu_, None),
     "silu": TorchActivation("silu", nn.SiLU, _F.silu, _silu_, None),
+    # The log link's output unit (``output_units`` applies it).
+    "exponential": TorchActivation(
+        "exponential", Exp, torch.exp, torch.exp_, torch.mul
+    ),
 }
 
 #: The hidden activations of the built-in network, by the names the torch
@@ -174,6 +185,8 @@ def output_units(raw: Tensor, activation: str) -> Tensor:
         return torch.sigmoid(raw)
     if activation == "softmax":
         return torch.softmax(raw, dim=1)
+    if activation == "exponential":
+        return torch.exp(raw)
     return raw
 
 

@@ -36,7 +36,13 @@ def portable(
 
 def upgraded(state: dict[str, Any]) -> dict[str, Any]:
     """An engine's pickled state with what older versions lacked filled in."""
-    state = {"hidden_activation": "relu", "dead_zone": 0.0, "input_mask": None, **state}
+    state = {
+        "hidden_activation": "relu",
+        "dead_zone": 0.0,
+        "input_mask": None,
+        "loss_param": None,
+        **state,
+    }
     state.pop("_constants", None)  # a cache of 0.2.0 engines
     if "_initial" not in state:  # 0.1 kept the settings as attributes
         state["_initial"] = {

@@ -1,0 +1,237 @@
+"""The regressors' losses as a user meets them: what each one fits, the
+targets each one refuses, the target scaling per loss, pickling and ONNX."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from .conftest import REGRESSORS, fast
+
+
+def _reg(cls, hidden, **params):
+    """A fast regressor with ``hidden`` units."""
+    return fast(cls, **params).set_params(hidden_layer_sizes=hidden)
+
+
+LOSSES = ["squared_error", "absolute_error", "huber", "poisson", "gamma"]
+
+
+def _counts(n=300, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    return X, rng.poisson(np.exp(0.6 * X[:, 0])).astype(np.float64)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+@pytest.mark.parametrize(
+    ("loss", "bad", "shown"),
+    [("poisson", -1.0, "-1"), ("gamma", 0.0, "0"), ("gamma", -2.5, "-2.5")],
+)
+def test_targets_the_loss_cannot_take_are_refused_by_name(cls, loss, bad, shown):
+    X, y = _counts()
+    y = y + 1.0
+    y[[3, 7]] = bad
+    with pytest.raises(ValueError, match=rf"loss='{loss}'.* 2 that are not: {shown}"):
+        _reg(cls, (3,), loss=loss, max_iter=2).fit(X, y)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+@pytest.mark.parametrize("loss", ["poisson", "gamma"])
+def test_log_link_predictions_are_positive_and_unscaled(cls, loss):
+    """Exponential outputs; the scaling divides by the mean, never centres,
+    and predictions come back in the units of y."""
+    X, y = _counts()
+    y = y + 0.5 if loss == "gamma" else y
+    reg = _reg(
+        cls,
+        (5,),
+        loss=loss,
+    ).fit(X, 1000 * y)
+    assert reg.out_activation_ == "exponential"
+    np.testing.assert_array_equal(reg._y_mean, [0.0])
+    assert reg._y_scale[0] == pytest.approx(1000 * np.mean(y))
+    far = np.vstack([X, 50 * X[:5]])  # even far away: positive
+    assert np.all(reg.predict(far[:-5]) > 0)
+    assert np.mean(reg.predict(X)) == pytest.approx(1000 * np.mean(y), rel=0.3)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_huber_delta_is_in_the_units_of_y(cls):
+    """Huber's loss is equivariant: y times 10 with delta times 10 fits the
+    same network (the scaled targets and scaled delta are the same)."""
+    X, y = _counts()
+    small = _reg(
+        cls,
+        (4,),
+        loss="huber",
+        huber_delta=0.7,
+    )
+    large = _reg(
+        cls,
+        (4,),
+        loss="huber",
+        huber_delta=7.0,
+    )
+    small.fit(X, y)
+    large.fit(X, 10 * y)
+    assert small._target.loss_param == pytest.approx(large._target.loss_param)
+    np.testing.assert_allclose(10 * small.predict(X), large.predict(X), rtol=1e-5)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_absolute_error_fits_the_median_not_the_mean(cls):
+    """A skewed target with no signal in X: the squared error predicts near
+    the mean, the absolute error near the median."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(600, 2))
+    y = rng.exponential(size=600) ** 2  # mean 2, median ~0.48
+    mean_fit = (
+        _reg(
+            cls,
+            (),
+        )
+        .fit(X, y)
+        .predict(X)
+    )
+    median_fit = _reg(
+        cls,
+        (),
+        loss="absolute_error",
+    ).fit(X, y)
+    median = np.median(median_fit.predict(X))
+    assert abs(median - np.median(y)) < 0.2 < abs(np.median(mean_fit) - np.median(y))
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+@pytest.mark.parametrize("loss", LOSSES)
+def test_every_loss_survives_pickling_and_keeps_r2_score(cls, loss):
+    X, y = _counts()
+    y = y + 0.5 if loss == "gamma" else y
+    reg = _reg(cls, (4,), loss=loss, max_iter=20).fit(X, y)
+    again = pickle.loads(pickle.dumps(reg))
+    np.testing.assert_array_equal(again.predict(X), reg.predict(X))
+    from sklearn.metrics import r2_score
+
+    assert reg.score(X, y) == pytest.approx(r2_score(y, reg.predict(X)))
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_positive_only_tag_follows_the_loss(cls):
+    assert cls(loss="poisson").__sklearn_tags__().target_tags.positive_only
+    assert not cls().__sklearn_tags__().target_tags.positive_only
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+@pytest.mark.parametrize("loss", ["poisson", "gamma"])
+def test_log_link_losses_fit_multioutput_targets(cls, loss):
+    """sklearn's check_regressor_multioutput, on targets made positive as
+    its other checks make them for a ``positive_only`` estimator."""
+    from sklearn.datasets import make_regression
+
+    X, y = make_regression(random_state=42, n_targets=5, n_samples=11, n_features=10)
+    y = y + 1 + np.abs(y.min())
+    y_pred = cls(loss=loss).fit(X, y).predict(X)
+    assert y_pred.dtype == np.float64
+    assert y_pred.shape == y.shape
+    assert np.all(y_pred > 0)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_gamma_regressor_transforms_as_a_transformer(cls):
+    """sklearn's transformer checks, on the make_blobs data they use with
+    labels shifted to be positive: transform is deterministic, has one row
+    per sample, and keeps float32."""
+    from sklearn.datasets import make_blobs
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_blobs(n_samples=30, centers=[[0, 0, 0], [1, 1, 1]], random_state=0)
+    X = StandardScaler().fit_transform(X)
+    reg = _reg(cls, (4,), loss="gamma")
+    codes = reg.fit(X, y + 1.0).transform(X)
+    assert codes.shape == (30, 4)
+    np.testing.assert_array_equal(reg.fit(X, y + 1.0).transform(X), codes)
+    X32 = X.astype(np.float32)
+    assert reg.fit(X32, y + 1.0).transform(X32).dtype == np.float32
+
+
+def _heteroscedastic(n, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-2, 2, size=(n, 2))
+    return X, X[:, 0] + (0.3 + 0.5 * np.abs(X[:, 1])) * rng.normal(size=n)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_a_list_of_quantiles_gives_ordered_columns_that_cover(cls):
+    """One fit, three levels: (n, 3) predictions in the order given, the
+    band's edges never cross, and each level covers about its share of
+    fresh rows (loose bounds: a small fast fit)."""
+    X, y = _heteroscedastic(1200, 0)
+    levels = [0.9, 0.1, 0.5]  # any order: column j is levels[j]
+    reg = _reg(cls, (8,), loss="quantile", quantile=levels).fit(X[:800], y[:800])
+    got = reg.predict(X[800:])
+    assert got.shape == (400, 3)
+    assert np.all(got[:, 1] <= got[:, 2]) and np.all(got[:, 2] <= got[:, 0])
+    below = (y[800:, None] <= got).mean(axis=0)
+    np.testing.assert_allclose(below, levels, atol=0.08)
+    assert reg.score(X[800:], y[800:]) == pytest.approx(
+        np.mean([reg_r2(y[800:], got[:, j]) for j in range(3)])
+    )
+
+
+def reg_r2(y, p):
+    from sklearn.metrics import r2_score
+
+    return r2_score(y, p)
+
+
+def test_ordered_sorts_by_level_whatever_the_order_given():
+    from rumelhart._quantiles import ordered
+
+    crossed = np.array([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]])
+    got = ordered(crossed, np.array([0.9, 0.1, 0.5]))
+    np.testing.assert_array_equal(got, [[3.0, 1.0, 2.0], [5.0, 0.0, 4.0]])
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_one_quantile_keeps_the_shape_of_y(cls):
+    X, y = _heteroscedastic(300, 1)
+    reg = _reg(cls, (4,), loss="quantile", quantile=0.8, max_iter=20).fit(X, y)
+    assert reg.predict(X).shape == (300,)
+    both = _reg(cls, (4,), loss="quantile", quantile=0.8, max_iter=20)
+    assert both.fit(X, np.c_[y, -y]).predict(X).shape == (300, 2)
+    assert both._target.loss_param == (0.8, 0.8)
+
+
+@pytest.mark.parametrize(
+    ("quantile", "y_columns", "message"),
+    [
+        ([0.1, 0.9], 2, "needs 1-D y; y has 2 columns"),
+        ([0.1, 1.5], 1, "strictly between 0 and 1"),
+        ([], 1, "flat list"),
+    ],
+)
+def test_quantile_levels_that_cannot_work_are_refused(quantile, y_columns, message):
+    from rumelhart import RumelhartRegressor
+
+    X, y = _heteroscedastic(50, 2)
+    Y = np.repeat(y[:, None], y_columns, axis=1)
+    with pytest.raises(ValueError, match=message):
+        RumelhartRegressor(loss="quantile", quantile=quantile, max_iter=2).fit(X, Y)
+
+
+def test_predict_sorts_crossed_network_outputs():
+    """Whatever the network outputs, predict puts the quantiles of each row
+    in the order of their levels (the outputs here are made to cross)."""
+    from rumelhart import RumelhartRegressor
+
+    X, y = _heteroscedastic(100, 3)
+    reg = RumelhartRegressor((3,), loss="quantile", quantile=[0.9, 0.1], max_iter=3)
+    reg.fit(X, y)
+    crossed = np.array([[-1.0, 1.0], [2.0, 0.5]])  # row 0: 0.9-level below 0.1
+    reg._forward = lambda X: crossed.copy()
+    got = reg.predict(X[:2])
+    assert np.all(got[:, 0] >= got[:, 1])
+    np.testing.assert_allclose(
+        np.sort(got, axis=1), np.sort(crossed * reg._y_scale + reg._y_mean, axis=1)
+    )
