@@ -62,9 +62,10 @@ FITTED_ATTRIBUTES = """\
     best_loss_ : float
         Smallest training loss reached.
     validation_scores_ : list of float or None
-        Validation score of every epoch with ``early_stopping``.
+        Validation score (of ``scoring``; greater is better) of every epoch
+        with ``early_stopping``, on the held-out split or on ``X_val``.
     validation_loss_ : list of float or None
-        Loss on the validation split of every epoch with ``early_stopping``.
+        Loss on the validation rows of every epoch with ``early_stopping``.
     best_validation_score_ : float or None
         Best validation score with ``early_stopping``.
     n_iter_ : int
@@ -124,5 +125,18 @@ STOPPING_PARAMETERS = """\
         squared error rewards fitting the noise of small data). ``False``:
         the training loss decides.
     validation_fraction : float, default=0.1
-        Share of the training data held out with early stopping.
+        Share of the training data held out with early stopping; ignored
+        when ``fit`` is given ``X_val`` (then all of ``X`` trains).
+    scoring : str, callable or None, default=None
+        What early stopping (and the best-weights restore, and the choice of
+        the number of epochs of ``early_stopping="auto"``) maximises on the
+        validation rows, recorded per epoch in ``validation_scores_``:
+        ``None``, the estimator's own score (accuracy, R², negative
+        reconstruction error: the numbers of earlier versions); ``"loss"``,
+        the training loss on the validation rows, negated so that greater is
+        better (``validation_scores_`` is then ``-validation_loss_``); any
+        scikit-learn scorer name (``"f1"``, ``"neg_mean_absolute_error"``
+        ...) or a callable ``scorer(estimator, X, y)``, called on the
+        network of each epoch; greater is better, as for scikit-learn's
+        scorers.
 """

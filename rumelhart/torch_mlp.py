@@ -245,6 +245,7 @@ class TorchMLPClassifier(MLPClassifierBase):
         n_iter_no_change=10,
         early_stopping="auto",
         validation_fraction=0.1,
+        scoring=None,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -273,6 +274,7 @@ class TorchMLPClassifier(MLPClassifierBase):
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.scoring = scoring
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -352,6 +354,7 @@ class TorchMLPRegressor(MLPRegressorBase):
         n_iter_no_change=10,
         early_stopping="auto",
         validation_fraction=0.1,
+        scoring=None,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -378,6 +381,7 @@ class TorchMLPRegressor(MLPRegressorBase):
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.scoring = scoring
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -462,6 +466,7 @@ class TorchAutoencoder(MLPAutoencoderBase):
         n_iter_no_change=10,
         early_stopping="auto",
         validation_fraction=0.1,
+        scoring=None,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -486,6 +491,7 @@ class TorchAutoencoder(MLPAutoencoderBase):
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.scoring = scoring
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start

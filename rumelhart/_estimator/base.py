@@ -41,6 +41,7 @@ from ..exceptions import TrainingInterruptedWarning
 from . import policy
 from .backends import Backend, BackendSpec
 from .fit_run import FitRun, FitSettings, Rows, Trained, copy_callbacks
+from .held_out import check_given, check_scoring_param, validated_held_out
 from .inputs import (
     SPARSE_FORMATS,
     check_finite_predictions,
@@ -67,6 +68,7 @@ PARAMETER_CONSTRAINTS: dict[str, list[Any]] = {
     "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
     "early_stopping": ["boolean", StrOptions({"auto"})],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "scoring": [str, callable, None],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
     "warm_start": ["boolean"],
@@ -87,6 +89,10 @@ class BaseMLP(
 
     #: The backend: builds the engine from the backend's parameters.
     _backend: ClassVar[Backend[Any]]
+
+    #: Whether ``fit`` learns targets ``y`` (autoencoders: ``X`` itself, and
+    #: ``X_val`` needs no ``y_val``).
+    _supervised: ClassVar[bool] = True
 
     #: Sparse formats the estimator takes (False: dense input only).
     _accept_sparse: ClassVar[Any] = SPARSE_FORMATS
@@ -133,7 +139,16 @@ class BaseMLP(
         return {}
 
     # -- fitting ------------------------------------------------------------
-    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> "BaseMLP":
+    def fit(
+        self,
+        X: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        *,
+        X_val: Any = None,
+        y_val: Any = None,
+        sample_weight_val: Any = None,
+    ) -> "BaseMLP":
         """Train the network on ``(X, y)``.
 
         Parameters
@@ -149,13 +164,34 @@ class BaseMLP(
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample; an integer weight is the same as
             repeating the row.
+        X_val : array-like of shape (n_val, n_features), default=None
+            Validation rows of your own (e.g. a fixed dev set, or the latest
+            rows of time-ordered data): with ``early_stopping`` True or
+            ``"auto"``, they and only they decide when to stop and which
+            epoch's weights to keep, and all of ``X`` trains
+            (``validation_fraction`` is ignored). Checked as ``X`` (same
+            features). A ``Pipeline`` does not transform ``X_val``: pass
+            ``Pipeline(..., transform_input=["X_val"])`` with metadata
+            routing enabled, or transform it yourself (user guide, "Your own
+            validation set"). Not taken by ``partial_fit``.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), \
+                default=None
+            Targets of ``X_val``; required with it.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation rows; needs ``X_val``.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight, incremental=False)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            incremental=False,
+            validation=(X_val, y_val, sample_weight_val),
+        )
 
     def _fit(
         self,
@@ -165,8 +201,11 @@ class BaseMLP(
         *,
         incremental: bool,
         classes: Any = None,
+        validation: tuple[Any, Any, Any] = (None, None, None),
     ) -> "BaseMLP":
-        """One transaction: a fit that raises leaves the estimator as it was."""
+        """One transaction: a fit that raises leaves the estimator as it was.
+
+        ``validation``: ``fit``'s ``(X_val, y_val, sample_weight_val)``."""
         X, y = self._backend.as_arrays(X, y, fitting=True, owner=type(self).__name__)
         # Work on local state, and undo what validate_data writes (and the
         # fitted attributes) if anything below raises, Ctrl-C included.
@@ -175,6 +214,7 @@ class BaseMLP(
         with gate.installed(), self._backend.process_state():
             try:
                 run = self._start_run(X, y, sample_weight, incremental, classes, gate)
+                self._hold_out(run, *validation)
                 gate.defer()  # Ctrl-C from here on ends training after 0 epochs
                 self.__dict__.update(run.fitted_attributes(self._trained(run)))
             except BaseException:
@@ -245,6 +285,29 @@ class BaseMLP(
             incremental=incremental,
             continuing=continuing,
             gate=gate,
+            scorer=check_scoring_param(self),
+            y=y,
+        )
+
+    def _hold_out(
+        self, run: FitRun, X_val: Any, y_val: Any, sample_weight_val: Any
+    ) -> None:
+        """Give ``run`` the validation rows of ``fit``, if any: they decide
+        early stopping instead of a split of ``X``."""
+        if not check_given(self, X_val, y_val, sample_weight_val, self._supervised):
+            return
+        # y_val is encoded as y was (classes, target scale); rolled back on failure.
+        self.__dict__.update(run.target_attrs)
+        run.held_out = validated_held_out(
+            self, X_val, y_val, sample_weight_val, run.data.X.dtype
+        )
+        run.mode = policy.validation_mode(
+            self.early_stopping,
+            run.data.n,
+            run.target.task,
+            incremental=run.incremental,
+            continuing=run.continuing,
+            given=True,
         )
 
     def _trained(self, run: FitRun) -> Trained:
