@@ -140,3 +140,41 @@ STOPPING_PARAMETERS = """\
         network of each epoch; greater is better, as for scikit-learn's
         scorers.
 """
+
+#: The docstring of ``fit`` of the classifiers and regressors.
+FIT_DOCSTRING = """Train the network on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training inputs. float32 input is trained in float32. The torch
+            estimators also take a ``torch.utils.data.Dataset`` (or
+            ``DataLoader``) of ``(x, y)`` pairs, or of inputs ``x`` with
+            ``y`` passed separately, read once into memory.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
+                default=None
+            Targets; None only when ``X`` is a torch Dataset of pairs.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample; an integer weight is the same as
+            repeating the row.
+        X_val : array-like of shape (n_val, n_features), default=None
+            Validation rows of your own (e.g. a fixed dev set, or the latest
+            rows of time-ordered data): with ``early_stopping`` True or
+            ``"auto"``, they and only they decide when to stop and which
+            epoch's weights to keep, and all of ``X`` trains
+            (``validation_fraction`` is ignored). Checked as ``X`` (same
+            features). A ``Pipeline`` does not transform ``X_val``: pass
+            ``Pipeline(..., transform_input=["X_val"])`` with metadata
+            routing enabled, or transform it yourself (Training features,
+            "Your own validation set"). Not taken by ``partial_fit``.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), \
+                default=None
+            Targets of ``X_val``; required with it.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation rows; needs ``X_val``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """

@@ -454,6 +454,15 @@ def test_verbose_prints_one_line_per_epoch(capsys):
     assert lines[-1] == "Training stopped after epoch 3: max_iter."
 
 
+def test_verbose_prints_the_score_of_the_given_validation_rows(capsys):
+    X, y, X_val, y_val = _with_dev_set()
+    clf = fast(RumelhartClassifier, max_iter=3, verbose=1, scoring="f1")
+    clf.fit(X / 10, y, X_val=X_val / 10, y_val=y_val)
+    lines = capsys.readouterr().out.strip().splitlines()
+    for line, score, loss in zip(lines, clf.validation_scores_, clf.validation_loss_):
+        assert f"validation_score={score:.6g}, validation_loss={loss:.6g}" in line
+
+
 def test_progress_bar(capsys):
     pytest.importorskip("tqdm")
     X, y = _tiny_problem()

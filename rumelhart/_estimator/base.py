@@ -32,6 +32,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
+from .._docstrings import FIT_DOCSTRING
 from .._persistence import VersionedStateMixin
 from .._training import InterruptGate, OutputMeasure, TrainingState
 from .._validation import check_hidden_layer_sizes, seed_from
@@ -41,7 +42,7 @@ from ..exceptions import TrainingInterruptedWarning
 from . import policy
 from .backends import Backend, BackendSpec
 from .fit_run import FitRun, FitSettings, Rows, Trained, copy_callbacks
-from .held_out import check_given, check_scoring_param, validated_held_out
+from .held_out import check_scoring_param
 from .inputs import (
     SPARSE_FORMATS,
     check_finite_predictions,
@@ -90,8 +91,7 @@ class BaseMLP(
     #: The backend: builds the engine from the backend's parameters.
     _backend: ClassVar[Backend[Any]]
 
-    #: Whether ``fit`` learns targets ``y`` (autoencoders: ``X`` itself, and
-    #: ``X_val`` needs no ``y_val``).
+    #: Whether ``fit`` learns ``y`` (autoencoders: ``X``; no ``y_val``).
     _supervised: ClassVar[bool] = True
 
     #: Sparse formats the estimator takes (False: dense input only).
@@ -149,42 +149,6 @@ class BaseMLP(
         y_val: Any = None,
         sample_weight_val: Any = None,
     ) -> "BaseMLP":
-        """Train the network on ``(X, y)``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs. float32 input is trained in float32. The torch
-            estimators also take a ``torch.utils.data.Dataset`` (or
-            ``DataLoader``) of ``(x, y)`` pairs, or of inputs ``x`` with
-            ``y`` passed separately, read once into memory.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
-                default=None
-            Targets; None only when ``X`` is a torch Dataset of pairs.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample; an integer weight is the same as
-            repeating the row.
-        X_val : array-like of shape (n_val, n_features), default=None
-            Validation rows of your own (e.g. a fixed dev set, or the latest
-            rows of time-ordered data): with ``early_stopping`` True or
-            ``"auto"``, they and only they decide when to stop and which
-            epoch's weights to keep, and all of ``X`` trains
-            (``validation_fraction`` is ignored). Checked as ``X`` (same
-            features). A ``Pipeline`` does not transform ``X_val``: pass
-            ``Pipeline(..., transform_input=["X_val"])`` with metadata
-            routing enabled, or transform it yourself (user guide, "Your own
-            validation set"). Not taken by ``partial_fit``.
-        y_val : array-like of shape (n_val,) or (n_val, n_outputs), \
-                default=None
-            Targets of ``X_val``; required with it.
-        sample_weight_val : array-like of shape (n_val,), default=None
-            Weights of the validation rows; needs ``X_val``.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
         return self._fit(
             X,
             y,
@@ -192,6 +156,8 @@ class BaseMLP(
             incremental=False,
             validation=(X_val, y_val, sample_weight_val),
         )
+
+    fit.__doc__ = FIT_DOCSTRING
 
     def _fit(
         self,
@@ -214,7 +180,7 @@ class BaseMLP(
         with gate.installed(), self._backend.process_state():
             try:
                 run = self._start_run(X, y, sample_weight, incremental, classes, gate)
-                self._hold_out(run, *validation)
+                run.hold_out(*validation)
                 gate.defer()  # Ctrl-C from here on ends training after 0 epochs
                 self.__dict__.update(run.fitted_attributes(self._trained(run)))
             except BaseException:
@@ -287,27 +253,6 @@ class BaseMLP(
             gate=gate,
             scorer=check_scoring_param(self),
             y=y,
-        )
-
-    def _hold_out(
-        self, run: FitRun, X_val: Any, y_val: Any, sample_weight_val: Any
-    ) -> None:
-        """Give ``run`` the validation rows of ``fit``, if any: they decide
-        early stopping instead of a split of ``X``."""
-        if not check_given(self, X_val, y_val, sample_weight_val, self._supervised):
-            return
-        # y_val is encoded as y was (classes, target scale); rolled back on failure.
-        self.__dict__.update(run.target_attrs)
-        run.held_out = validated_held_out(
-            self, X_val, y_val, sample_weight_val, run.data.X.dtype
-        )
-        run.mode = policy.validation_mode(
-            self.early_stopping,
-            run.data.n,
-            run.target.task,
-            incremental=run.incremental,
-            continuing=run.continuing,
-            given=True,
         )
 
     def _trained(self, run: FitRun) -> Trained:

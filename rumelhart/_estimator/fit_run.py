@@ -34,7 +34,13 @@ from ..callbacks import Callback
 from ..exceptions import DivergenceError
 from . import policy
 from .backends import Backend, Engine, NetworkSpec, check_output
-from .held_out import HeldOut, engine_scorer, negated
+from .held_out import (
+    HeldOut,
+    check_given,
+    engine_scorer,
+    negated,
+    validated_held_out,
+)
 from .inputs import large_value_hints
 from .targets import TargetSpec, output_loss
 
@@ -138,6 +144,30 @@ class FitRun:
             groups, n_features, self.hidden[0], self.feature_names
         )
         return mask
+
+    def hold_out(self, X_val: Any, y_val: Any, sample_weight_val: Any) -> None:
+        """Take ``fit``'s validation rows, if any: they decide early
+        stopping instead of a split of ``X``."""
+        estimator = self.estimator
+        given = check_given(
+            estimator, X_val, y_val, sample_weight_val, estimator._supervised
+        )
+        if not given:
+            return
+        # y_val is encoded as y was (classes, target scale); fit's
+        # transaction rolls these attributes back if anything fails.
+        estimator.__dict__.update(self.target_attrs)
+        self.held_out = validated_held_out(
+            estimator, X_val, y_val, sample_weight_val, self.data.X.dtype
+        )
+        self.mode = policy.validation_mode(
+            estimator.early_stopping,
+            self.data.n,
+            self.target.task,
+            incremental=self.incremental,
+            continuing=self.continuing,
+            given=True,
+        )
 
     def plan(
         self, mode: policy.Mode, fraction: float | None = None
