@@ -47,6 +47,10 @@ class VersionedStateMixin:
                     f"{saved}, with rumelhart {VERSION}: {exc}. Refit it with "
                     f"rumelhart {VERSION}, or load it with rumelhart {saved}."
                 ) from exc
+        # A parameter added within a version (e.g. ``scoring``) gets its
+        # default in pickles of that version too.
+        for name, default in _init_defaults(type(self)).items():
+            state.setdefault(name, default)
         super().__setstate__(state)
 
     def _upgraded_state(self, state, saved):
