@@ -29,7 +29,16 @@ class MLPAutoencoderBase(BaseMLP):
         "transform_layer": [int, StrOptions({"all"}), None],
     }
 
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y=None,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Train the network to reproduce ``X``.
 
         Parameters
@@ -40,13 +49,29 @@ class MLPAutoencoderBase(BaseMLP):
             Ignored.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample.
+        X_val : array-like of shape (n_val, n_features), default=None
+            Validation rows of your own (also their targets): with
+            ``early_stopping`` True or ``"auto"`` they and only they decide
+            when to stop and which epoch's weights to keep, and all of ``X``
+            trains. Not transformed by a ``Pipeline`` (see the regressors'
+            ``fit``). Not taken by ``partial_fit``.
+        y_val : None
+            Ignored.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation rows; needs ``X_val``.
 
         Returns
         -------
         self : object
             The fitted autoencoder.
         """
-        return self._fit(X, None, sample_weight, incremental=False)
+        return self._fit(
+            X,
+            None,
+            sample_weight,
+            incremental=False,
+            validation=(X_val, None, sample_weight_val),
+        )
 
     def partial_fit(self, X, y=None, sample_weight=None):
         """Train for one epoch on ``X``, continuing from the current weights.
@@ -68,6 +93,7 @@ class MLPAutoencoderBase(BaseMLP):
         return self._fit(X, None, sample_weight, incremental=True)
 
     # -- the task part of the base ------------------------------------------
+    _supervised = False  # the targets are the inputs: X_val needs no y_val
     _accept_sparse = False  # the targets are X itself, dense
 
     def _validate_xy(self, X, y, reset):

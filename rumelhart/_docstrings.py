@@ -73,9 +73,10 @@ FITTED_ATTRIBUTES = """\
     best_loss_ : float
         Smallest training loss reached.
     validation_scores_ : list of float or None
-        Validation score of every epoch with ``early_stopping``.
+        Validation score (of ``scoring``; greater is better) of every epoch
+        with ``early_stopping``, on the held-out split or on ``X_val``.
     validation_loss_ : list of float or None
-        Loss on the validation split of every epoch with ``early_stopping``.
+        Loss on the validation rows of every epoch with ``early_stopping``.
     best_validation_score_ : float or None
         Best validation score with ``early_stopping``.
     n_iter_ : int
@@ -135,7 +136,20 @@ STOPPING_PARAMETERS = """\
         squared error rewards fitting the noise of small data). ``False``:
         the training loss decides.
     validation_fraction : float, default=0.1
-        Share of the training data held out with early stopping.
+        Share of the training data held out with early stopping; ignored
+        when ``fit`` is given ``X_val`` (then all of ``X`` trains).
+    scoring : str, callable or None, default=None
+        What early stopping (and the best-weights restore, and the choice of
+        the number of epochs of ``early_stopping="auto"``) maximises on the
+        validation rows, recorded per epoch in ``validation_scores_``:
+        ``None``, the estimator's own score (accuracy, R², negative
+        reconstruction error: the numbers of earlier versions); ``"loss"``,
+        the training loss on the validation rows, negated so that greater is
+        better (``validation_scores_`` is then ``-validation_loss_``); any
+        scikit-learn scorer name (``"f1"``, ``"neg_mean_absolute_error"``
+        ...) or a callable ``scorer(estimator, X, y)``, called on the
+        network of each epoch; greater is better, as for scikit-learn's
+        scorers.
 """
 
 
@@ -164,3 +178,41 @@ REGRESSION_LOSS_PARAMETERS = """\
         never cross. A list with a 2-D ``y`` is refused (fit one regressor
         per column). Ignored by the other losses.
 """
+
+#: The docstring of ``fit`` of the classifiers and regressors.
+FIT_DOCSTRING = """Train the network on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training inputs. float32 input is trained in float32. The torch
+            estimators also take a ``torch.utils.data.Dataset`` (or
+            ``DataLoader``) of ``(x, y)`` pairs, or of inputs ``x`` with
+            ``y`` passed separately, read once into memory.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
+                default=None
+            Targets; None only when ``X`` is a torch Dataset of pairs.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample; an integer weight is the same as
+            repeating the row.
+        X_val : array-like of shape (n_val, n_features), default=None
+            Validation rows of your own (e.g. a fixed dev set, or the latest
+            rows of time-ordered data): with ``early_stopping`` True or
+            ``"auto"``, they and only they decide when to stop and which
+            epoch's weights to keep, and all of ``X`` trains
+            (``validation_fraction`` is ignored). Checked as ``X`` (same
+            features). A ``Pipeline`` does not transform ``X_val``: pass
+            ``Pipeline(..., transform_input=["X_val"])`` with metadata
+            routing enabled, or transform it yourself (Training features,
+            "Your own validation set"). Not taken by ``partial_fit``.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), \
+                default=None
+            Targets of ``X_val``; required with it.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation rows; needs ``X_val``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """

@@ -50,11 +50,6 @@ class VersionedStateMixin:
                     f"{saved}, with rumelhart {VERSION}: {exc}. Refit it with "
                     f"rumelhart {VERSION}, or load it with rumelhart {saved}."
                 ) from exc
-        else:
-            # The same version string may come from an earlier development
-            # state: parameters added since then take their defaults.
-            for name, default in _init_defaults(type(self)).items():
-                state.setdefault(name, default)
         super().__setstate__(state)
 
     def _upgraded_state(self, state, saved):

@@ -161,6 +161,9 @@ class Validation:
     sample_weight: NDArray[Any] | None
     score: OutputMeasure  #: higher is better
     loss: OutputMeasure
+    #: A score of the engine itself (a scikit-learn scorer on the network of
+    #: the moment), used instead of ``score`` when given.
+    score_engine: Callable[[Engine], float] | None = None
 
     def measure(self, engine: Engine) -> dict[str, float]:
         """``{"validation_score", "validation_loss"}`` at the current weights."""
@@ -169,8 +172,11 @@ class Validation:
         if not np.isfinite(outputs).all():  # finite, huge weights
             raise _Diverged("the network's outputs overflowed")
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            score = self.score(outputs, self.Y, self.sample_weight)
             loss = self.loss(outputs, self.Y, self.sample_weight)
+            if self.score_engine is None:
+                score = self.score(outputs, self.Y, self.sample_weight)
+            else:
+                score = self.score_engine(engine)
         return {"validation_score": float(score), "validation_loss": float(loss)}
 
 

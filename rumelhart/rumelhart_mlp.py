@@ -173,6 +173,7 @@ class RumelhartClassifier(MLPClassifierBase):
         n_iter_no_change=10,
         early_stopping="auto",
         validation_fraction=0.1,
+        scoring=None,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -197,6 +198,7 @@ class RumelhartClassifier(MLPClassifierBase):
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.scoring = scoring
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -277,6 +279,7 @@ class RumelhartRegressor(MLPRegressorBase):
         n_iter_no_change=10,
         early_stopping="auto",
         validation_fraction=0.1,
+        scoring=None,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -302,6 +305,7 @@ class RumelhartRegressor(MLPRegressorBase):
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.scoring = scoring
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -380,6 +384,7 @@ class RumelhartAutoencoder(MLPAutoencoderBase):
         n_iter_no_change=10,
         early_stopping="auto",
         validation_fraction=0.1,
+        scoring=None,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -402,6 +407,7 @@ class RumelhartAutoencoder(MLPAutoencoderBase):
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.scoring = scoring
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start

@@ -249,6 +249,7 @@ class TorchMLPClassifier(MLPClassifierBase):
         n_iter_no_change=10,
         early_stopping="auto",
         validation_fraction=0.1,
+        scoring=None,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -277,6 +278,7 @@ class TorchMLPClassifier(MLPClassifierBase):
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.scoring = scoring
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -362,6 +364,7 @@ class TorchMLPRegressor(MLPRegressorBase):
         n_iter_no_change=10,
         early_stopping="auto",
         validation_fraction=0.1,
+        scoring=None,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -391,6 +394,7 @@ class TorchMLPRegressor(MLPRegressorBase):
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.scoring = scoring
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -475,6 +479,7 @@ class TorchAutoencoder(MLPAutoencoderBase):
         n_iter_no_change=10,
         early_stopping="auto",
         validation_fraction=0.1,
+        scoring=None,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -499,6 +504,7 @@ class TorchAutoencoder(MLPAutoencoderBase):
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.scoring = scoring
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start

@@ -55,6 +55,25 @@ def fit_with(X=None, y=None, **kwargs):
     return call
 
 
+def validating(X_val=None, y_val=None, **kwargs):
+    """A call that fits with validation rows: ``X_val(X)``, ``y_val(y)``
+    (None: not passed) and other keywords as given."""
+
+    def call(est, X0, y0):
+        extra = dict(kwargs)
+        if X_val is not None:
+            extra["X_val"] = X_val(X0)
+        if y_val is not None:
+            extra["y_val"] = y_val(y0)
+        est.fit(X0, y0, **extra)
+
+    return call
+
+
+def SUPERVISED(cls):
+    return getattr(cls, "_supervised", True)
+
+
 def with_value(a, index, value, dtype=float):
     a = np.array(a, dtype=dtype)
     a.flat[index] = value
@@ -482,6 +501,73 @@ DATA_CASES = [
         params={"warm_start": True},
         when="fitted",
     ),
+    # Validation rows of one's own (fit's X_val, y_val, sample_weight_val).
+    Case(
+        "X_val with fewer features",
+        validating(X_val=lambda X: X[:, :2], y_val=lambda y: y),
+        ValueError,
+        r"Validation rows \(X_val, y_val\): X has 2 features, but .* is "
+        "expecting 3 features",
+    ),
+    Case(
+        "X_val 1-D",
+        validating(X_val=lambda X: X[:, 0], y_val=lambda y: y),
+        ValueError,
+        r"Validation rows \(X_val, y_val\): Expected 2D array, got 1D array",
+    ),
+    Case(
+        "X_val NaN",
+        validating(X_val=lambda X: with_value(X, 4, np.nan), y_val=lambda y: y),
+        ValueError,
+        "Input X contains NaN",
+    ),
+    Case(
+        "X_val without y_val",
+        validating(X_val=lambda X: X),
+        ValueError,
+        "X_val is provided, but y_val was not provided",
+        applies=SUPERVISED,
+    ),
+    Case(
+        "y_val without X_val",
+        validating(y_val=lambda y: y),
+        ValueError,
+        "y_val is provided, but X_val was not provided",
+        applies=SUPERVISED,
+    ),
+    Case(
+        "y_val shorter than X_val",
+        validating(X_val=lambda X: X, y_val=lambda y: y[:-1]),
+        ValueError,
+        "inconsistent numbers of samples",
+        applies=SUPERVISED,
+    ),
+    Case(
+        "y_val with labels not in y",
+        validating(X_val=lambda X: X, y_val=lambda y: y + 5),
+        ValueError,
+        r"Validation rows .* y contains labels not seen before",
+        applies=CLF,
+    ),
+    Case(
+        "sample_weight_val without X_val",
+        validating(sample_weight_val=np.ones(3)),
+        ValueError,
+        "sample_weight_val is provided, but X_val was not provided",
+    ),
+    Case(
+        "sample_weight_val of the wrong length",
+        validating(X_val=lambda X: X, y_val=lambda y: y, sample_weight_val=np.ones(3)),
+        ValueError,
+        r"sample_weight.shape == \(3,\), expected \(\d+,\)",
+    ),
+    Case(
+        "X_val with early_stopping=False",
+        validating(X_val=lambda X: X, y_val=lambda y: y),
+        ValueError,
+        "X_val is passed to fit while early_stopping=False",
+        params={"early_stopping": False},
+    ),
 ]
 
 
@@ -657,6 +743,11 @@ PARAM_CASES = [
     invalid("random_state", "bogus"),
     invalid("shuffle", "yes"),
     invalid("early_stopping", "yes"),
+    invalid("scoring", 3),
+    *[
+        invalid("scoring", v, match=rf"scoring={v!r} is not a scorer", error=ValueError)
+        for v in ("bogus", "F1")
+    ],
     invalid("callbacks", "bogus"),
     invalid(
         "callbacks", [object()], match="callbacks must be rumelhart", error=TypeError

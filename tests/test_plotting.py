@@ -83,6 +83,21 @@ def test_loss_curve_labels_and_one_legend_for_both_axes():
     )
 
 
+def test_loss_curve_names_the_scoring_it_was_stopped_on():
+    X, y = _blobs()
+    clf = _classifier(early_stopping=True, scoring="f1_macro").fit(X, y)
+    display = LossCurveDisplay.from_estimator(clf)
+    assert display.score_ax_.get_ylabel() == "validation f1_macro"
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert legend == ["training loss", "validation loss", "validation f1_macro"]
+    np.testing.assert_allclose(
+        display.validation_line_.get_ydata(), clf.validation_scores_
+    )
+    by_loss = _classifier(early_stopping=True, scoring="loss").fit(X, y)
+    label = LossCurveDisplay.from_estimator(by_loss).score_ax_.get_ylabel()
+    assert label == "validation -loss"
+
+
 def test_loss_curve_with_a_score_and_no_validation_loss():
     X, y = _blobs()
     clf = _classifier(early_stopping=True).fit(X, y)

@@ -8,7 +8,7 @@ from sklearn.base import clone
 from sklearn.datasets import load_digits, make_blobs, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_sample_weight
 
@@ -121,6 +121,48 @@ def test_sample_weight_routed_through_pipeline_and_grid_search():
     routed = grid.best_estimator_[-1].coefs_[0]
     np.testing.assert_allclose(routed, direct[-1].coefs_[0])
     assert not np.allclose(routed, unweighted[-1].coefs_[0])
+
+
+def _with_dev_set():
+    X, y = make_classification(n_samples=200, n_features=5, random_state=0)
+    X = X * 10 + 3  # the scaler matters
+    return X[:150], y[:150], X[150:], y[150:]
+
+
+def test_validation_rows_routed_through_pipeline_and_grid_search():
+    X, y, X_val, y_val = _with_dev_set()
+    clf = fast(RumelhartClassifier, max_iter=20, early_stopping=True, scoring="f1")
+    scaler = StandardScaler().fit(X)
+    # The pattern without routing: fit the preprocessing, transform X_val
+    # yourself, pass it to the final step.
+    by_hand = clone(clf).fit(
+        scaler.transform(X), y, X_val=scaler.transform(X_val), y_val=y_val
+    )
+    with sklearn.config_context(enable_metadata_routing=True):
+        routed = clone(clf).set_fit_request(X_val=True, y_val=True)
+        # transform_input: the pipeline passes X_val through the fitted scaler.
+        pipe = Pipeline(
+            [("scale", StandardScaler()), ("clf", routed)], transform_input=["X_val"]
+        )
+        pipe.fit(X, y, X_val=X_val, y_val=y_val)
+        grid = GridSearchCV(pipe, {"clf__eps": [0.5]}, cv=3)
+        grid.fit(X, y, X_val=X_val, y_val=y_val)
+    assert pipe[-1].validation_scores_ == by_hand.validation_scores_
+    np.testing.assert_allclose(pipe[-1].coefs_[0], by_hand.coefs_[0])
+    # The refitted best pipeline trained on all of X, validated on X_val.
+    assert grid.best_estimator_[-1].validation_scores_ == by_hand.validation_scores_
+    # fit_params of the step, without routing, reach the final step as well.
+    plain = Pipeline([("scale", StandardScaler()), ("clf", clone(clf))])
+    plain.fit(X, y, clf__X_val=scaler.transform(X_val), clf__y_val=y_val)
+    assert plain[-1].validation_scores_ == by_hand.validation_scores_
+
+
+def test_validation_rows_need_a_request_under_routing():
+    X, y, X_val, y_val = _with_dev_set()
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(StandardScaler(), fast(RumelhartClassifier, max_iter=5))
+        with pytest.raises(ValueError, match="X_val"):
+            pipe.fit(X, y, X_val=X_val, y_val=y_val)
 
 
 def _tiny_problem():
@@ -410,6 +452,15 @@ def test_verbose_prints_one_line_per_epoch(capsys):
     assert lines[0].startswith("epoch=1, loss=")
     assert "time=" in lines[0]
     assert lines[-1] == "Training stopped after epoch 3: max_iter."
+
+
+def test_verbose_prints_the_score_of_the_given_validation_rows(capsys):
+    X, y, X_val, y_val = _with_dev_set()
+    clf = fast(RumelhartClassifier, max_iter=3, verbose=1, scoring="f1")
+    clf.fit(X / 10, y, X_val=X_val / 10, y_val=y_val)
+    lines = capsys.readouterr().out.strip().splitlines()
+    for line, score, loss in zip(lines, clf.validation_scores_, clf.validation_loss_):
+        assert f"validation_score={score:.6g}, validation_loss={loss:.6g}" in line
 
 
 def test_progress_bar(capsys):

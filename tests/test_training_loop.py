@@ -26,12 +26,15 @@ from sklearn.datasets import make_blobs, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
 
+from rumelhart import RumelhartClassifier, RumelhartRegressor
 from rumelhart.callbacks import Callback, ParamScheduler
 from rumelhart.exceptions import DivergenceError, TrainingInterruptedWarning
 
 from .conftest import (
     CLASSIFIERS,
     ESTIMATORS,
+    HAS_TORCH,
+    REGRESSORS,
     TORCH_CLASSIFIERS,
     TORCH_REGRESSORS,
     check_finite_result,
@@ -567,3 +570,156 @@ def test_validation_gets_arrays_and_plain_functions(cls, monkeypatch):
     score = validation.score(outputs, validation.Y, validation.sample_weight)
     assert score == pytest.approx(expected)
     assert est.best_validation_score_ == pytest.approx(expected)
+
+
+# -- validation rows of one's own (fit's X_val) and scoring ----------------------
+class ValidationSnapshots(Callback):
+    """Predictions on given rows at every epoch, with the weights of that epoch."""
+
+    key = "snapshots"
+
+    def __init__(self, X):
+        self.X = X
+        self.predictions = []
+
+    def on_epoch_end(self, context):
+        self.predictions.append(np.asarray(context.predict(self.X)))
+
+    def records(self):
+        return self.predictions
+
+
+class HandScore(Callback):
+    """``context.score`` of given rows at every epoch: validation by hand."""
+
+    key = "hand_score"
+
+    def __init__(self, X, y):
+        self.X, self.y, self.scores = X, y, []
+
+    def on_epoch_end(self, context):
+        self.scores.append(context.score(self.X, self.y))
+
+    def records(self):
+        return self.scores
+
+
+def _shifted_regression():
+    """Training rows on [-1, 1]; validation rows from [1, 2], where the
+    fit of the training range extrapolates."""
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, (300, 2))
+    y = np.sin(3 * X[:, 0]) + 0.3 * rng.randn(300)
+    X_val = rng.uniform(1, 2, (100, 2))
+    return X, y, X_val, np.sin(3 * X_val[:, 0])
+
+
+def _long_patience(cls, **params):
+    """Early stopping that runs every epoch (to compare whole curves)."""
+    est = fast(cls, max_iter=40, n_iter_no_change=40, early_stopping=True)
+    return est.set_params(**params)
+
+
+@pytest.mark.parametrize("cls", [RumelhartRegressor, *TORCH_REGRESSORS])
+def test_given_validation_rows_and_only_they_drive_early_stopping(cls):
+    X, y, X_val, y_val = _shifted_regression()
+    hand = HandScore(X_val, y_val)
+    est = _long_patience(cls, callbacks=[hand], max_iter=60, n_iter_no_change=60)
+    est.fit(X, y, X_val=X_val, y_val=y_val)
+    without = _long_patience(cls, max_iter=60, n_iter_no_change=60).fit(X, y)
+    # The recorded scores are the R² of X_val computed by hand, epoch by epoch...
+    np.testing.assert_allclose(est.validation_scores_, est.history_["hand_score"])
+    # ... which choose another epoch than a split of X does,
+    best = int(np.argmax(est.validation_scores_))
+    assert best != int(np.argmax(without.validation_scores_))
+    # and every row of X trains (no validation_fraction carved out).
+    assert est.t_ == est.n_iter_ * len(X)
+    assert without.t_ == without.n_iter_ * (len(X) - round(0.1 * len(X)))
+
+
+def _imbalanced():
+    X, y = make_classification(
+        600, n_features=6, weights=[0.9], flip_y=0.05, class_sep=0.6, random_state=0
+    )
+    return X[:400], y[:400], X[400:], y[400:]
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_scoring_f1_chooses_and_restores_its_own_best_epoch(cls):
+    from sklearn.metrics import f1_score
+
+    X, y, X_val, y_val = _imbalanced()
+    params = {"lr": 0.01, "optimizer": "adam"} if is_torch(cls) else {}
+    f1 = _long_patience(
+        cls, scoring="f1", callbacks=[ValidationSnapshots(X_val)], **params
+    ).fit(X, y, X_val=X_val, y_val=y_val)
+    by_loss = _long_patience(cls, scoring="loss", **params).fit(
+        X, y, X_val=X_val, y_val=y_val
+    )
+    snapshots = f1.history_["snapshots"]
+    # The recorded scores are the F1 of each epoch's predictions (greater is
+    # better), on the same trajectory as the loss-driven fit.
+    expected = [f1_score(y_val, p) for p in snapshots]
+    np.testing.assert_allclose(f1.validation_scores_, expected)
+    np.testing.assert_allclose(f1.validation_loss_, by_loss.validation_loss_)
+    best_f1 = int(np.argmax(f1.validation_scores_))
+    best_loss = int(np.argmin(by_loss.validation_loss_))
+    assert best_f1 != best_loss
+    # Each fit keeps the weights of its own best epoch.
+    np.testing.assert_array_equal(f1.predict(X_val), snapshots[best_f1])
+    np.testing.assert_array_equal(by_loss.predict(X_val), snapshots[best_loss])
+    assert f1.best_validation_score_ == max(expected)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_scoring_loss_is_the_negated_validation_loss(cls):
+    X, y = dataset(cls, n_samples=60)
+    est = make(cls, scoring="loss", early_stopping=True).fit(X, y)
+    np.testing.assert_allclose(est.validation_scores_, -np.array(est.validation_loss_))
+    assert est.best_validation_score_ == -min(est.validation_loss_)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_scoring_unset_keeps_the_estimators_own_score(cls):
+    X, y = dataset(cls, n_samples=60)
+    default = make(cls, early_stopping=True).fit(X, y)
+    named = make(cls, early_stopping=True, scoring=None).fit(X, y)
+    assert default.validation_scores_ == named.validation_scores_
+    # A scorer name on a split of X scores the same rows with the same
+    # weights as the built-in score ("accuracy" / "r2").
+    name = "accuracy" if is_classifier(cls) else "r2"
+    scored = make(cls, early_stopping=True, scoring=name).fit(X, y)
+    np.testing.assert_allclose(scored.validation_scores_, default.validation_scores_)
+
+
+def _autoencoders():
+    from rumelhart import RumelhartAutoencoder
+
+    if not HAS_TORCH:
+        return [RumelhartAutoencoder]
+    from rumelhart import TorchAutoencoder
+
+    return [RumelhartAutoencoder, TorchAutoencoder]
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS + _autoencoders())
+def test_every_estimator_takes_validation_rows(cls):
+    X, y = dataset(cls, n_samples=60)
+    X_val, y_val = X[:20] + 0.5, y[:20]
+    weights = np.linspace(0.5, 1.5, 20)
+    hand = HandScore(X_val, None if cls in _autoencoders() else y_val)
+    est = make(cls, callbacks=[hand], scoring="r2" if cls in REGRESSORS else None)
+    est.fit(X, y, X_val=X_val, y_val=y_val, sample_weight_val=weights)
+    assert len(est.validation_scores_) == est.n_iter_
+    assert est.t_ == est.n_iter_ * len(X)
+    if cls in _autoencoders():  # score = -MSE of reconstruction, unweighted here
+        return
+    weighted = make(cls, scoring="r2" if cls in REGRESSORS else None)
+    weighted.fit(X, y, X_val=X_val, y_val=y_val)
+    assert est.validation_loss_ != weighted.validation_loss_  # the weights count
+
+
+def test_partial_fit_refuses_validation_rows():
+    X, y = dataset(RumelhartClassifier)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'X_val'"):
+        RumelhartClassifier().partial_fit(X, y, classes=[0, 1], X_val=X, y_val=y)

@@ -22,6 +22,7 @@ from rumelhart.exceptions import DivergenceError
 from .bad_input_cases import ALL_CASES, _frame
 from .conftest import (
     ESTIMATORS,
+    HAS_TORCH,
     N_FEATURES,
     REGRESSORS,
     check_finite_result,
@@ -73,6 +74,54 @@ def test_bad_input_is_refused_clearly_and_changes_nothing(cls, case):
             before.pop(name), after.pop(name)
         np.testing.assert_equal(after, before)
         np.testing.assert_array_equal(outputs_of(est, X), prediction)
+
+
+def _autoencoders():
+    from rumelhart import RumelhartAutoencoder
+
+    if not HAS_TORCH:
+        return [RumelhartAutoencoder]
+    from rumelhart import TorchAutoencoder
+
+    return [RumelhartAutoencoder, TorchAutoencoder]
+
+
+#: The cases of fit's validation rows that concern an autoencoder too
+#: (it needs no y_val: its targets are its inputs).
+_ROWS_CASES = [case for case in ALL_CASES if "_val" in case.id]
+
+
+@pytest.mark.parametrize(
+    ("cls", "case"),
+    [
+        pytest.param(cls, case, id=f"{cls.__name__}-{case.id}")
+        for cls in _autoencoders()
+        for case in _ROWS_CASES
+        if case.applies(cls)
+    ],
+)
+def test_autoencoders_refuse_bad_validation_rows_and_change_nothing(cls, case):
+    X, _ = dataset(cls)
+    est = make(cls).set_params(**case.params)
+    before = vars(est).copy()
+    with pytest.raises(case.error, match=case.match):
+        case.call(est, X, None)
+    assert vars(est) == before
+    est = make(cls).fit(X)
+    before = state_of(est)
+    est.set_params(**case.params)
+    with pytest.raises(case.error, match=case.match):
+        case.call(est, X, None)
+    after = state_of(est)
+    for name in case.params:
+        before.pop(name), after.pop(name)
+    np.testing.assert_equal(after, before)
+
+
+def test_autoencoders_need_no_y_val():
+    X, _ = dataset(_autoencoders()[0])
+    est = make(_autoencoders()[0], early_stopping=True).fit(X, X_val=X[:10] + 0.1)
+    assert len(est.validation_scores_) == est.n_iter_
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

@@ -32,6 +32,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
+from .._docstrings import FIT_DOCSTRING
 from .._persistence import VersionedStateMixin
 from .._training import InterruptGate, OutputMeasure, TrainingState
 from .._validation import check_hidden_layer_sizes, seed_from
@@ -41,6 +42,7 @@ from ..exceptions import TrainingInterruptedWarning
 from . import policy
 from .backends import Backend, BackendSpec
 from .fit_run import FitRun, FitSettings, Rows, Trained, copy_callbacks
+from .held_out import check_scoring_param
 from .inputs import (
     SPARSE_FORMATS,
     check_finite_predictions,
@@ -67,6 +69,7 @@ PARAMETER_CONSTRAINTS: dict[str, list[Any]] = {
     "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
     "early_stopping": ["boolean", StrOptions({"auto"})],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "scoring": [str, callable, None],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
     "warm_start": ["boolean"],
@@ -87,6 +90,9 @@ class BaseMLP(
 
     #: The backend: builds the engine from the backend's parameters.
     _backend: ClassVar[Backend[Any]]
+
+    #: Whether ``fit`` learns ``y`` (autoencoders: ``X``; no ``y_val``).
+    _supervised: ClassVar[bool] = True
 
     #: Sparse formats the estimator takes (False: dense input only).
     _accept_sparse: ClassVar[Any] = SPARSE_FORMATS
@@ -133,29 +139,25 @@ class BaseMLP(
         return {}
 
     # -- fitting ------------------------------------------------------------
-    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> "BaseMLP":
-        """Train the network on ``(X, y)``.
+    def fit(
+        self,
+        X: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        *,
+        X_val: Any = None,
+        y_val: Any = None,
+        sample_weight_val: Any = None,
+    ) -> "BaseMLP":
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            incremental=False,
+            validation=(X_val, y_val, sample_weight_val),
+        )
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs. float32 input is trained in float32. The torch
-            estimators also take a ``torch.utils.data.Dataset`` (or
-            ``DataLoader``) of ``(x, y)`` pairs, or of inputs ``x`` with
-            ``y`` passed separately, read once into memory.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
-                default=None
-            Targets; None only when ``X`` is a torch Dataset of pairs.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample; an integer weight is the same as
-            repeating the row.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(X, y, sample_weight, incremental=False)
+    fit.__doc__ = FIT_DOCSTRING
 
     def _fit(
         self,
@@ -165,8 +167,11 @@ class BaseMLP(
         *,
         incremental: bool,
         classes: Any = None,
+        validation: tuple[Any, Any, Any] = (None, None, None),
     ) -> "BaseMLP":
-        """One transaction: a fit that raises leaves the estimator as it was."""
+        """One transaction: a fit that raises leaves the estimator as it was.
+
+        ``validation``: ``fit``'s ``(X_val, y_val, sample_weight_val)``."""
         X, y = self._backend.as_arrays(X, y, fitting=True, owner=type(self).__name__)
         # Work on local state, and undo what validate_data writes (and the
         # fitted attributes) if anything below raises, Ctrl-C included.
@@ -175,6 +180,7 @@ class BaseMLP(
         with gate.installed(), self._backend.process_state():
             try:
                 run = self._start_run(X, y, sample_weight, incremental, classes, gate)
+                run.hold_out(*validation)
                 gate.defer()  # Ctrl-C from here on ends training after 0 epochs
                 self.__dict__.update(run.fitted_attributes(self._trained(run)))
             except BaseException:
@@ -245,6 +251,8 @@ class BaseMLP(
             incremental=incremental,
             continuing=continuing,
             gate=gate,
+            scorer=check_scoring_param(self),
+            y=y,
         )
 
     def _trained(self, run: FitRun) -> Trained:

@@ -34,6 +34,13 @@ from ..callbacks import Callback
 from ..exceptions import DivergenceError
 from . import policy
 from .backends import Backend, Engine, NetworkSpec, check_output
+from .held_out import (
+    HeldOut,
+    check_given,
+    engine_scorer,
+    negated,
+    validated_held_out,
+)
 from .inputs import large_value_hints
 from .targets import TargetSpec, output_loss
 
@@ -102,6 +109,11 @@ class FitRun:
     incremental: bool  #: ``partial_fit``: one epoch on what it is given
     continuing: bool  #: from the fitted network (warm start, ``partial_fit``)
     gate: InterruptGate = field(default_factory=InterruptGate)
+    #: ``fit``'s ``X_val``/``y_val``: the only validation rows when given
+    held_out: HeldOut | None = None
+    #: the ``scoring`` parameter, checked: None, "loss" or a scorer
+    scorer: Any = None
+    y: Any = None  #: the targets as given, for a scorer on a split of them
 
     # -- planning -----------------------------------------------------------
     def network_spec(self) -> NetworkSpec:
@@ -134,6 +146,30 @@ class FitRun:
         )
         return mask
 
+    def hold_out(self, X_val: Any, y_val: Any, sample_weight_val: Any) -> None:
+        """Take ``fit``'s validation rows, if any: they decide early
+        stopping instead of a split of ``X``."""
+        estimator = self.estimator
+        given = check_given(
+            estimator, X_val, y_val, sample_weight_val, estimator._supervised
+        )
+        if not given:
+            return
+        # y_val is encoded as y was (classes, target scale); fit's
+        # transaction rolls these attributes back if anything fails.
+        estimator.__dict__.update(self.target_attrs)
+        self.held_out = validated_held_out(
+            estimator, X_val, y_val, sample_weight_val, self.data.X.dtype
+        )
+        self.mode = policy.validation_mode(
+            estimator.early_stopping,
+            self.data.n,
+            self.target.task,
+            incremental=self.incremental,
+            continuing=self.continuing,
+            given=True,
+        )
+
     def plan(
         self, mode: policy.Mode, fraction: float | None = None
     ) -> tuple[TrainingPlan, Rows]:
@@ -141,10 +177,13 @@ class FitRun:
         validation split of ``fraction``, ``validation_fraction`` by default)."""
         rows, validation = self.data, None
         if mode == "holdout" and not self.incremental:
-            fraction = (
-                self.settings.validation_fraction if fraction is None else fraction
-            )
-            rows, validation = self.split(fraction)
+            if self.held_out is not None:  # all of X trains
+                validation = self.validation(self.held_out)
+            else:
+                fraction = (
+                    self.settings.validation_fraction if fraction is None else fraction
+                )
+                rows, validation = self.split(fraction)
         exhausted = "partial_fit" if self.incremental else "max_iter"
         plan = TrainingPlan(
             batch_size=policy.batch_size(self.settings.batch_size, rows.n),
@@ -161,6 +200,8 @@ class FitRun:
         data, asked = self.data, self.settings.validation_fraction
         arrays = [data.X, data.Y]
         arrays += [] if data.sample_weight is None else [data.sample_weight]
+        # The targets as given, for a scorer (the same rows are drawn).
+        arrays += [self.y] if callable(self.scorer) else []
         try:
             parts = train_test_split(
                 *arrays,
@@ -176,16 +217,28 @@ class FitRun:
             ) from exc
         _check_split(parts, data, asked)
         X_train, X_val, Y_train, Y_val = parts[:4]
-        sw_train, sw_val = (None, None) if data.sample_weight is None else parts[4:]
-        reduction = self.backend.spec(self.params).reduction
-        validation = Validation(
-            X_val,
-            Y_val,
-            sw_val,
-            score=self.score,
-            loss=output_loss(self.target, reduction),
-        )
+        sw_train, sw_val = (None, None) if data.sample_weight is None else parts[4:6]
+        y_val = parts[-1] if callable(self.scorer) else None
+        validation = self.validation(HeldOut(X_val, Y_val, sw_val, y_val))
         return Rows(X_train, Y_train, sw_train), validation
+
+    def validation(self, rows: HeldOut) -> Validation:
+        """The loop's :class:`Validation` of ``rows``, measured by ``scoring``."""
+        reduction = self.backend.spec(self.params).reduction
+        loss = output_loss(self.target, reduction)
+        score_engine = None
+        if callable(self.scorer):
+            score_engine = engine_scorer(
+                self.scorer, self.estimator, self.target_attrs, rows
+            )
+        return Validation(
+            rows.X,
+            rows.Y,
+            rows.sample_weight,
+            score=negated(loss) if isinstance(self.scorer, str) else self.score,
+            loss=loss,
+            score_engine=score_engine,
+        )
 
     # -- training -----------------------------------------------------------
     def make_engine(self, spec: NetworkSpec, plan: TrainingPlan, rows: Rows) -> Engine:

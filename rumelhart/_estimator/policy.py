@@ -101,11 +101,15 @@ def validation_mode(
     *,
     incremental: bool,
     continuing: bool,
+    given: bool = False,
     rules: AutoRules = AUTO,
 ) -> Mode:
-    """How the fit uses a validation split (see :data:`Mode`)."""
+    """How the fit uses a validation split (see :data:`Mode`); ``given``:
+    ``fit`` was given validation rows, which early stopping then uses."""
     if incremental:
         return "off"  # partial_fit trains one epoch on what it is given
+    if given:
+        return "holdout"  # as HistGradientBoosting: "auto" or True stop on them
     if early_stopping == "auto":
         if n_samples >= rules.holdout_from_samples:
             return "holdout"

@@ -31,6 +31,10 @@ class LossCurveDisplay:
         Title of the plot.
     validation_loss : sequence of float, default=None
         Validation loss per epoch (drawn on the loss axis).
+    score_name : str, default=None
+        What the validation score is (the estimator's ``scoring``, e.g.
+        ``"f1"``): the score is labelled ``"validation <score_name>"``, or
+        ``"validation score"`` when None.
 
     Attributes
     ----------
@@ -54,11 +58,13 @@ class LossCurveDisplay:
         validation_scores: Iterable[float] | None = None,
         estimator_name: str | None = None,
         validation_loss: Iterable[float] | None = None,
+        score_name: str | None = None,
     ) -> None:
         self.loss_curve = list(loss_curve)
         self.validation_scores = _optional_list(validation_scores)
         self.estimator_name = estimator_name
         self.validation_loss = _optional_list(validation_loss)
+        self.score_name = score_name
 
     @classmethod
     def from_estimator(
@@ -67,7 +73,8 @@ class LossCurveDisplay:
         """Plot a fitted estimator's loss curve and validation curves.
 
         Reads ``loss_curve_``, and ``validation_scores_`` and
-        ``validation_loss_`` where the estimator has them.
+        ``validation_loss_`` where the estimator has them; the score is
+        labelled by the estimator's ``scoring`` when it names one.
 
         Parameters
         ----------
@@ -94,6 +101,7 @@ class LossCurveDisplay:
             getattr(model, "validation_scores_", None),
             type(model).__name__,
             getattr(model, "validation_loss_", None),
+            _score_name(getattr(model, "scoring", None)),
         ).plot(ax=ax)
 
     def plot(self, ax: Axes | None = None) -> LossCurveDisplay:
@@ -127,13 +135,14 @@ class LossCurveDisplay:
             lines.append(self.validation_loss_line_)
         if self.validation_scores:
             self.score_ax_ = ax.twinx()
+            label = f"validation {self.score_name or 'score'}"
             (self.validation_line_,) = self.score_ax_.plot(
                 _epochs(self.validation_scores),
                 self.validation_scores,
                 color="C1",
-                label="validation score",
+                label=label,
             )
-            self.score_ax_.set_ylabel("validation score")
+            self.score_ax_.set_ylabel(label)
             lines.append(self.validation_line_)
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss" if self.validation_loss else "training loss")
@@ -143,6 +152,14 @@ class LossCurveDisplay:
             ax.set_title(self.estimator_name)
         self.ax_, self.figure_ = ax, ax.figure
         return self
+
+
+def _score_name(scoring: object) -> str | None:
+    """The label of a ``scoring`` parameter: its name, "-loss" for the
+    negated loss, None for the estimator's own score or a callable."""
+    if scoring == "loss":
+        return "-loss"
+    return scoring if isinstance(scoring, str) else None
 
 
 def _optional_list(values: Iterable[float] | None) -> list[float] | None:
