@@ -53,8 +53,8 @@ class VersionedStateMixin:
         super().__setstate__(state)
 
     def _upgraded_state(self, state, saved):
-        """``state`` of another version with what this one needs filled in."""
-        _fill_defaults(type(self), state)
+        """``state`` of another version (its parameters already filled in by
+        :meth:`__setstate__`) with what this version needs added."""
         if "_engine" in state and "_state" not in state:
             state = _upgrade_from_0_1(state)
         _check_fitted_structure(state)

@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
 from ._estimator import FLOAT_DTYPES, SPARSE_FORMATS, BaseMLP, TargetSpec
+from ._estimator.held_out import negated
 from ._estimator.targets import output_loss
 from ._math.losses import LOSSES
 from ._quantiles import ordered, quantile_levels, quantile_targets
@@ -173,8 +174,7 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
             return _r2
         # R2 would pull a median or a deviance fit back toward the mean:
         # the validation split is judged by the loss being minimised.
-        loss = output_loss(target, "mean")
-        return lambda outputs, Y, sample_weight: -loss(outputs, Y, sample_weight)
+        return negated(output_loss(target, "mean"))
 
     def _upgraded_state(self, state, saved):
         state = super()._upgraded_state(state, saved)
