@@ -138,18 +138,18 @@ STOPPING_PARAMETERS = """\
     validation_fraction : float, default=0.1
         Share of the training data held out with early stopping; ignored
         when ``fit`` is given ``X_val`` (then all of ``X`` trains).
-    scoring : str, callable or None, default=None
+    scoring : str, callable or None, default="loss"
         What early stopping (and the best-weights restore, and the choice of
         the number of epochs of ``early_stopping="auto"``) maximises on the
         validation rows, recorded per epoch in ``validation_scores_``:
+        ``"loss"``, the training loss on the validation rows, negated so
+        that greater is better (``validation_scores_`` is then
+        ``-validation_loss_``; as scikit-learn's ``HistGradientBoosting*``);
         ``None``, the estimator's own score (accuracy, R², negative
-        reconstruction error: the numbers of earlier versions); ``"loss"``,
-        the training loss on the validation rows, negated so that greater is
-        better (``validation_scores_`` is then ``-validation_loss_``); any
-        scikit-learn scorer name (``"f1"``, ``"neg_mean_absolute_error"``
-        ...) or a callable ``scorer(estimator, X, y)``, called on the
-        network of each epoch; greater is better, as for scikit-learn's
-        scorers.
+        reconstruction error: the default of version 0.2); any scikit-learn
+        scorer name (``"f1"``, ``"neg_mean_absolute_error"`` ...) or a
+        callable ``scorer(estimator, X, y)``, called on the network of each
+        epoch; greater is better, as for scikit-learn's scorers.
 """
 
 

@@ -71,13 +71,25 @@ def test_importing_the_package_and_plotting_imports_no_matplotlib():
 
 def test_loss_curve_labels_and_one_legend_for_both_axes():
     X, y = _blobs()
-    clf = _classifier(early_stopping=True).fit(X, y)
+    clf = _classifier(early_stopping=True, scoring=None).fit(X, y)
     display = LossCurveDisplay.from_estimator(clf)
     assert display.ax_.get_xlabel() == "epoch"
     assert display.ax_.get_ylabel() == "loss"
     assert display.score_ax_.get_ylabel() == "validation score"
     legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
     assert legend == ["training loss", "validation loss", "validation score"]
+    np.testing.assert_allclose(
+        display.validation_loss_line_.get_ydata(), clf.validation_loss_
+    )
+
+
+def test_loss_curve_leaves_out_the_negated_loss_it_already_draws():
+    X, y = _blobs()
+    clf = _classifier(early_stopping=True).fit(X, y)  # scoring="loss"
+    display = LossCurveDisplay.from_estimator(clf)
+    assert display.score_ax_ is None and display.validation_line_ is None
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert legend == ["training loss", "validation loss"]
     np.testing.assert_allclose(
         display.validation_loss_line_.get_ydata(), clf.validation_loss_
     )
@@ -94,6 +106,7 @@ def test_loss_curve_names_the_scoring_it_was_stopped_on():
         display.validation_line_.get_ydata(), clf.validation_scores_
     )
     by_loss = _classifier(early_stopping=True, scoring="loss").fit(X, y)
+    del by_loss.validation_loss_  # a score axis only when no loss line shows it
     label = LossCurveDisplay.from_estimator(by_loss).score_ax_.get_ylabel()
     assert label == "validation -loss"
 
@@ -118,7 +131,7 @@ def test_loss_curve_without_validation_has_no_second_axis():
 
 def test_loss_curve_draws_validation_loss_when_the_estimator_has_it():
     X, y = _blobs()
-    clf = _classifier(early_stopping=True).fit(X, y)
+    clf = _classifier(early_stopping=True, scoring=None).fit(X, y)
     clf.validation_loss_ = [2 * v for v in clf.loss_curve_]
     display = LossCurveDisplay.from_estimator(clf)
     assert display.validation_loss_line_.axes is display.ax_

@@ -47,6 +47,7 @@ def test_early_stopping_restores_the_best_epoch(cls):
         tol=0,
         max_iter=300,
         random_state=1,
+        scoring=None,  # the estimator's score: re-scored below as the oracle
     )
     if cls.__name__.startswith("Rumelhart"):
         eps = 2.0 if hasattr(cls, "predict_proba") else 0.2
@@ -529,6 +530,7 @@ def test_plots_render_to_png(tmp_path):
         max_iter=15,
         early_stopping=True,
         random_state=0,
+        scoring=None,  # a score axis beside the loss
         callbacks=[
             ActivationRecorder(every_n=2),
             GradientRecorder(every_n=2),

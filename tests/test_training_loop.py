@@ -553,7 +553,7 @@ def test_validation_gets_arrays_and_plain_functions(cls, monkeypatch):
 
     monkeypatch.setattr(_training.Validation, "measure", spy)
     X, y = dataset(cls)
-    est = fast(cls, early_stopping=True, max_iter=3).fit(X, y)
+    est = fast(cls, early_stopping=True, max_iter=3, scoring=None).fit(X, y)
     assert len(seen) == est.n_iter_
     for function in (seen[0].score, seen[0].loss):
         assert not inspect.ismethod(function)
@@ -617,7 +617,7 @@ def _shifted_regression():
 def _long_patience(cls, **params):
     """Early stopping that runs every epoch (to compare whole curves)."""
     est = fast(cls, max_iter=40, n_iter_no_change=40, early_stopping=True)
-    return est.set_params(**params)
+    return est.set_params(**{"scoring": None, **params})
 
 
 @pytest.mark.parametrize("cls", [RumelhartRegressor, *TORCH_REGRESSORS])
@@ -680,16 +680,23 @@ def test_scoring_loss_is_the_negated_validation_loss(cls):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
-def test_scoring_unset_keeps_the_estimators_own_score(cls):
+def test_scoring_defaults_to_the_negated_loss(cls):
     X, y = dataset(cls, n_samples=60)
     default = make(cls, early_stopping=True).fit(X, y)
+    np.testing.assert_allclose(
+        default.validation_scores_, -np.array(default.validation_loss_)
+    )
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_scoring_none_is_the_estimators_own_score(cls):
+    X, y = dataset(cls, n_samples=60)
     named = make(cls, early_stopping=True, scoring=None).fit(X, y)
-    assert default.validation_scores_ == named.validation_scores_
     # A scorer name on a split of X scores the same rows with the same
     # weights as the built-in score ("accuracy" / "r2").
     name = "accuracy" if is_classifier(cls) else "r2"
     scored = make(cls, early_stopping=True, scoring=name).fit(X, y)
-    np.testing.assert_allclose(scored.validation_scores_, default.validation_scores_)
+    np.testing.assert_allclose(scored.validation_scores_, named.validation_scores_)
 
 
 def _autoencoders():

@@ -74,7 +74,9 @@ class LossCurveDisplay:
 
         Reads ``loss_curve_``, and ``validation_scores_`` and
         ``validation_loss_`` where the estimator has them; the score is
-        labelled by the estimator's ``scoring`` when it names one.
+        labelled by the estimator's ``scoring`` when it names one, and left
+        out for ``scoring="loss"`` (it is then the negated validation loss,
+        already drawn).
 
         Parameters
         ----------
@@ -96,11 +98,15 @@ class LossCurveDisplay:
             If it is fitted but has no ``loss_curve_``.
         """
         model = _fitted_final(estimator, "loss_curve_", "LossCurveDisplay")
+        scores = getattr(model, "validation_scores_", None)
+        validation_loss = getattr(model, "validation_loss_", None)
+        if getattr(model, "scoring", None) == "loss" and validation_loss:
+            scores = None  # -validation_loss_: the loss axis shows it already
         return cls(
             model.loss_curve_,
-            getattr(model, "validation_scores_", None),
+            scores,
             type(model).__name__,
-            getattr(model, "validation_loss_", None),
+            validation_loss,
             _score_name(getattr(model, "scoring", None)),
         ).plot(ax=ax)
 
