@@ -5,6 +5,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .._docstrings import AXES, with_parameters
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from sklearn.base import BaseEstimator
@@ -38,13 +40,9 @@ class _AxesDisplay:
     ``ax_`` and ``figure_``; subclasses supply ``_draw`` (and ``_check``).
     """
 
+    @with_parameters(AXES)
     def plot(self: _Display, ax: Axes | None = None) -> _Display:
         """Draw the display.
-
-        Parameters
-        ----------
-        ax : matplotlib Axes, default=None
-            Where to draw; a new figure when None.
 
         Returns
         -------
