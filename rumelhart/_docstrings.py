@@ -145,14 +145,25 @@ CALLBACKS_PARAMETER = """\
         (``callbacks_``); their records land in ``history_``.
 """
 
-#: The classifiers' ``dead_zone`` parameter.
-DEAD_ZONE_PARAMETER = """\
+#: The classifiers' ``class_weight`` and ``dead_zone`` parameters.
+CLASS_WEIGHT_AND_DEAD_ZONE = """\
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``;
+        ``"balanced"`` weighs classes inversely to their frequency.
     dead_zone : float, default=0.0
         With ``loss="squared_error"``, an output within ``dead_zone`` of its
         0/1 target sends back no error: the paper's family trees train with
         0.2 (an "on" unit above 0.8 or an "off" unit below 0.2 is left
         alone). It shapes training only; predictions are still scored at
         0.5. ``0 <= dead_zone < 0.5``; ignored by ``"log_loss"``.
+"""
+
+#: The classifiers' first attributes.
+CLASSES_ATTRIBUTE = """
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labels.
 """
 
 #: Fitted attributes of every estimator, after its backend's own ones.
