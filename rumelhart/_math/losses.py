@@ -291,7 +291,8 @@ def _eps(dtype: np.dtype[Any]) -> float:
 
 #: name -> :class:`Loss`: every loss both engines know.
 #:
-#: Adding a loss is one entry here (its error and value, as ``huber`` below)
+#: Adding a loss is one entry here (its error and value; a loss on linear or
+#: exponential output units gives its value per entry, as ``huber`` below)
 #: plus its torch kernel (the same value on tensors, a few lines) in
 #: ``KERNELS`` of ``rumelhart/_engines/torch/losses.py``. The tests that
 #: follow the table then cover it without a change: ``tests/test_math.py``
@@ -328,7 +329,8 @@ _LOG_LOSS_UNITS = {
 
 #: name -> :class:`Loss`: every loss both engines know.
 #:
-#: Adding a loss is one entry here (its error and value, as ``huber`` below)
+#: Adding a loss is one entry here (its error and value; a loss on linear or
+#: exponential output units gives its value per entry, as ``huber`` below)
 #: plus its torch kernel (the same value on tensors, a few lines) in
 #: ``KERNELS`` of ``rumelhart/_engines/torch/losses.py``. The tests that
 #: follow the table then cover it without a change: ``tests/test_math.py``
