@@ -85,7 +85,9 @@ def with_parameters(*entries: str) -> Callable[[_Function], _Function]:
     """
 
     def decorate(function: _Function) -> _Function:
-        doc = function.__doc__ or ""
+        doc = function.__doc__
+        if doc is None:  # python -OO strips docstrings
+            return function
         first = re.search(r"^( *)\S.*\n *-{3,}$", doc, re.MULTILINE)
         if first is None:
             raise ValueError(f"{function.__name__}'s docstring has no section.")

@@ -8,6 +8,8 @@ a section that failed to be inserted, is seen.
 
 import inspect
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -108,3 +110,12 @@ def test_a_docstring_without_sections_is_refused():
 
     with pytest.raises(ValueError, match="bare's docstring has no section"):
         with_parameters("x : int\n    A number.\n")(bare)
+
+
+def test_the_package_imports_without_docstrings():
+    # python -OO strips docstrings: the shared sections must not need them.
+    code = "import rumelhart, rumelhart.plotting, rumelhart.lr_finder"
+    result = subprocess.run(
+        [sys.executable, "-OO", "-c", code], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
