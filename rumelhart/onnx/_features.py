@@ -3,6 +3,8 @@
 An autoencoder always exports them (its code); a classifier or regressor
 does under the option ``transform``, which the composites' parsers set for an
 estimator whose outputs feed another step (see :mod:`._registration`).
+:func:`predictor_converter` makes the converters of both, which fall back
+to the features under that option.
 """
 
 from ._estimators import transform_layers

@@ -1,4 +1,5 @@
-"""What every display shares: pyplot on demand, the axes, the fitted model."""
+"""What every display shares: ``plot`` on one Axes, pyplot on demand, the
+axes, the fitted model."""
 
 from __future__ import annotations
 
