@@ -17,7 +17,25 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._docstrings import (
+    RECONSTRUCTED_X,
+    SAMPLE_WEIGHT,
+    SAMPLE_WEIGHT_VAL,
+    X_INPUTS,
+    Y_IGNORED,
+    with_parameters,
+)
 from ._estimator import FLOAT_DTYPES, BaseMLP, TargetSpec
+
+#: ``X_val`` of the autoencoders' ``fit``.
+_OWN_VALIDATION_ROWS = """\
+X_val : array-like of shape (n_val, n_features), default=None
+    Validation rows of your own (also their targets): with
+    ``early_stopping`` True or ``"auto"`` they and only they decide
+    when to stop and which epoch's weights to keep, and all of ``X``
+    trains. Not transformed by a ``Pipeline`` (see the regressors'
+    ``fit``). Not taken by ``partial_fit``.
+"""
 
 
 class MLPAutoencoderBase(BaseMLP):
@@ -29,6 +47,14 @@ class MLPAutoencoderBase(BaseMLP):
         "transform_layer": [int, StrOptions({"all"}), None],
     }
 
+    @with_parameters(
+        RECONSTRUCTED_X,
+        Y_IGNORED,
+        SAMPLE_WEIGHT,
+        _OWN_VALIDATION_ROWS,
+        Y_IGNORED.replace("y :", "y_val :"),
+        SAMPLE_WEIGHT_VAL,
+    )
     def fit(
         self,
         X,
@@ -40,25 +66,6 @@ class MLPAutoencoderBase(BaseMLP):
         sample_weight_val=None,
     ):
         """Train the network to reproduce ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs, which are also the targets.
-        y : None
-            Ignored.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample.
-        X_val : array-like of shape (n_val, n_features), default=None
-            Validation rows of your own (also their targets): with
-            ``early_stopping`` True or ``"auto"`` they and only they decide
-            when to stop and which epoch's weights to keep, and all of ``X``
-            trains. Not transformed by a ``Pipeline`` (see the regressors'
-            ``fit``). Not taken by ``partial_fit``.
-        y_val : None
-            Ignored.
-        sample_weight_val : array-like of shape (n_val,), default=None
-            Weights of the validation rows; needs ``X_val``.
 
         Returns
         -------
@@ -73,17 +80,9 @@ class MLPAutoencoderBase(BaseMLP):
             validation=(X_val, None, sample_weight_val),
         )
 
+    @with_parameters(RECONSTRUCTED_X, Y_IGNORED, SAMPLE_WEIGHT)
     def partial_fit(self, X, y=None, sample_weight=None):
         """Train for one epoch on ``X``, continuing from the current weights.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs, which are also the targets.
-        y : None
-            Ignored.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample.
 
         Returns
         -------
@@ -161,17 +160,9 @@ class MLPAutoencoderBase(BaseMLP):
             )
         return self._engine.decode(H, layers[0])
 
+    @with_parameters(X_INPUTS, Y_IGNORED, SAMPLE_WEIGHT)
     def score(self, X, y=None, sample_weight=None):
         """Negative mean squared reconstruction error of ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
-        y : None
-            Ignored.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample.
 
         Returns
         -------

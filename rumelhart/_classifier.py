@@ -19,11 +19,23 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
 
-from ._estimator import FLOAT_DTYPES, SPARSE_FORMATS, BaseMLP, TargetSpec
+from ._docstrings import SAMPLE_WEIGHT, TRAINING_X, X_INPUTS, with_parameters
+from ._estimator import BaseMLP, TargetSpec
+from ._estimator.inputs import validated_xy
 from ._validation import multilabel_codes
 from ._warnings import warn
+
+#: ``y`` and ``classes`` of the classifiers' ``partial_fit``.
+_PARTIAL_FIT_LABELS = """\
+y : {array-like, sparse matrix} of shape (n_samples,) or \
+                (n_samples, n_labels), default=None
+    Labels, or a multi-label target in the two codes of the first
+    call; None only when ``X`` is a torch Dataset of pairs.
+classes : array-like of shape (n_classes,), default=None
+    Every label that can occur; required on the first call (except
+    for a multi-label ``y``).
+"""
 
 
 class MLPClassifierBase(ClassifierMixin, BaseMLP):
@@ -36,22 +48,9 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         "dead_zone": [Interval(Real, 0, 0.5, closed="left")],
     }
 
+    @with_parameters(TRAINING_X, _PARTIAL_FIT_LABELS, SAMPLE_WEIGHT)
     def partial_fit(self, X, y=None, classes=None, sample_weight=None):
         """Train for one epoch on ``(X, y)``, continuing from the current weights.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs (or a torch Dataset, see :meth:`fit`).
-        y : {array-like, sparse matrix} of shape (n_samples,) or \
-                (n_samples, n_labels), default=None
-            Labels, or a multi-label target in the two codes of the first
-            call; None only when ``X`` is a torch Dataset of pairs.
-        classes : array-like of shape (n_classes,), default=None
-            Every label that can occur; required on the first call (except
-            for a multi-label ``y``).
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample.
 
         Returns
         -------
@@ -68,15 +67,7 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
 
     # -- the task part of the base ------------------------------------------
     def _validate_xy(self, X, y, reset):
-        return validate_data(
-            self,
-            X,
-            y,
-            reset=reset,
-            dtype=FLOAT_DTYPES,
-            accept_sparse=SPARSE_FORMATS,
-            multi_output=True,
-        )
+        return validated_xy(self, X, y, reset, y_numeric=False)
 
     def _encode_targets(self, y, reset, classes=None, sample_weight=None):
         was_sparse = sparse.issparse(y)
@@ -254,13 +245,9 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         proba /= proba.sum(axis=1, keepdims=True)
         return proba
 
+    @with_parameters(X_INPUTS)
     def predict_proba(self, X):
         """Probability of each class (of each label, for multi-label targets).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
 
         Returns
         -------
@@ -272,13 +259,9 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         """
         return self._probabilities(self._forward(X))
 
+    @with_parameters(X_INPUTS)
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
 
         Returns
         -------
@@ -287,14 +270,10 @@ class MLPClassifierBase(ClassifierMixin, BaseMLP):
         """
         return np.log(self.predict_proba(X))
 
+    @with_parameters(X_INPUTS)
     def predict(self, X):
         """Most probable class of each sample (multi-label: each label's
         larger code where its probability exceeds 0.5, else its smaller).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
 
         Returns
         -------

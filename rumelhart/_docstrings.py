@@ -1,8 +1,102 @@
 """Docstring fragments that every estimator shares, written once.
 
 The estimators' docstrings are assembled from these and their own parts;
-numpydoc renders the result (see docs/api.rst).
+numpydoc renders the result (see docs/api.rst). Methods that take the same
+arguments get their ``Parameters`` section from :func:`with_parameters`.
 """
+
+import re
+import textwrap
+from collections.abc import Callable
+from typing import TypeVar
+
+_Function = TypeVar("_Function", bound=Callable[..., object])
+
+#: ``X`` of the methods that read inputs.
+X_INPUTS = """\
+X : array-like of shape (n_samples, n_features)
+    Inputs.
+"""
+
+#: ``sample_weight`` of the methods that take one.
+SAMPLE_WEIGHT = """\
+sample_weight : array-like of shape (n_samples,), default=None
+    Weight of each sample.
+"""
+
+#: ``ax`` of the ``plot`` methods.
+AXES = """\
+ax : matplotlib Axes, default=None
+    Where to draw; a new figure when None.
+"""
+
+#: ``X`` of ``partial_fit`` of the classifiers and regressors.
+TRAINING_X = """\
+X : array-like of shape (n_samples, n_features)
+    Training inputs (or a torch Dataset, see :meth:`fit`).
+"""
+
+#: ``y`` of ``fit`` and ``partial_fit`` of the regressors.
+TARGETS_Y = """\
+y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
+                default=None
+    Targets; None only when ``X`` is a torch Dataset of pairs.
+"""
+
+#: ``y`` of the autoencoders' methods.
+Y_IGNORED = """\
+y : None
+    Ignored.
+"""
+
+#: ``X`` of the autoencoders' ``fit`` and ``partial_fit``.
+RECONSTRUCTED_X = """\
+X : array-like of shape (n_samples, n_features)
+    Training inputs, which are also the targets.
+"""
+
+#: ``sample_weight_val`` of every ``fit``.
+SAMPLE_WEIGHT_VAL = """\
+sample_weight_val : array-like of shape (n_val,), default=None
+    Weights of the validation rows; needs ``X_val``.
+"""
+
+
+def _section(entries: tuple[str, ...], indent: str) -> str:
+    """A numpydoc ``Parameters`` section of ``entries``, indented."""
+    section = "Parameters\n----------\n" + "".join(entries) + "\n"
+    return textwrap.indent(section, indent, lambda line: bool(line.strip()))
+
+
+def with_parameters(*entries: str) -> Callable[[_Function], _Function]:
+    """Give the decorated function a numpydoc ``Parameters`` section.
+
+    Parameters
+    ----------
+    *entries : str
+        Parameter entries (name and type, then the description indented by
+        four spaces), in the order of the signature.
+
+    Returns
+    -------
+    decorate : callable
+        Puts the section before the docstring's first section (``Returns``),
+        at its indentation, and returns the function.
+    """
+
+    def decorate(function: _Function) -> _Function:
+        doc = function.__doc__
+        if doc is None:  # python -OO strips docstrings
+            return function
+        first = re.search(r"^( *)\S.*\n *-{3,}$", doc, re.MULTILINE)
+        if first is None:
+            raise ValueError(f"{function.__name__}'s docstring has no section.")
+        section = _section(entries, first.group(1))
+        function.__doc__ = doc[: first.start()] + section + doc[first.start() :]
+        return function
+
+    return decorate
+
 
 #: What each hidden activation is (after the ``activation`` parameter).
 ACTIVATIONS_DOC = """\
@@ -53,14 +147,25 @@ CALLBACKS_PARAMETER = """\
         (``callbacks_``); their records land in ``history_``.
 """
 
-#: The classifiers' ``dead_zone`` parameter.
-DEAD_ZONE_PARAMETER = """\
+#: The classifiers' ``class_weight`` and ``dead_zone`` parameters.
+CLASS_WEIGHT_AND_DEAD_ZONE = """\
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``;
+        ``"balanced"`` weighs classes inversely to their frequency.
     dead_zone : float, default=0.0
         With ``loss="squared_error"``, an output within ``dead_zone`` of its
         0/1 target sends back no error: the paper's family trees train with
         0.2 (an "on" unit above 0.8 or an "off" unit below 0.2 is left
         alone). It shapes training only; predictions are still scored at
         0.5. ``0 <= dead_zone < 0.5``; ignored by ``"log_loss"``.
+"""
+
+#: The classifiers' first attributes.
+CLASSES_ATTRIBUTE = """
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labels.
 """
 
 #: Fitted attributes of every estimator, after its backend's own ones.
@@ -179,40 +284,47 @@ REGRESSION_LOSS_PARAMETERS = """\
         per column). Ignored by the other losses.
 """
 
+#: The ``X`` of ``fit`` of the classifiers and regressors.
+_FIT_X = """\
+X : array-like of shape (n_samples, n_features)
+    Training inputs. float32 input is trained in float32. The torch
+    estimators also take a ``torch.utils.data.Dataset`` (or
+    ``DataLoader``) of ``(x, y)`` pairs, or of inputs ``x`` with
+    ``y`` passed separately, read once into memory.
+"""
+
+#: ``sample_weight``, ``X_val`` and ``y_val`` of ``fit`` of the classifiers
+#: and regressors.
+_FIT_WEIGHTS_AND_VALIDATION = """\
+sample_weight : array-like of shape (n_samples,), default=None
+    Weight of each sample; an integer weight is the same as
+    repeating the row.
+X_val : array-like of shape (n_val, n_features), default=None
+    Validation rows of your own (e.g. a fixed dev set, or the latest
+    rows of time-ordered data): with ``early_stopping`` True or
+    ``"auto"``, they and only they decide when to stop and which
+    epoch's weights to keep, and all of ``X`` trains
+    (``validation_fraction`` is ignored). Checked as ``X`` (same
+    features). A ``Pipeline`` does not transform ``X_val``: pass
+    ``Pipeline(..., transform_input=["X_val"])`` with metadata
+    routing enabled, or transform it yourself (Training features,
+    "Your own validation set"). Not taken by ``partial_fit``.
+y_val : array-like of shape (n_val,) or (n_val, n_outputs), \
+                default=None
+    Targets of ``X_val``; required with it.
+"""
+
 #: The docstring of ``fit`` of the classifiers and regressors.
-FIT_DOCSTRING = """Train the network on ``(X, y)``.
+FIT_DOCSTRING = (
+    """Train the network on ``(X, y)``.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs. float32 input is trained in float32. The torch
-            estimators also take a ``torch.utils.data.Dataset`` (or
-            ``DataLoader``) of ``(x, y)`` pairs, or of inputs ``x`` with
-            ``y`` passed separately, read once into memory.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
-                default=None
-            Targets; None only when ``X`` is a torch Dataset of pairs.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample; an integer weight is the same as
-            repeating the row.
-        X_val : array-like of shape (n_val, n_features), default=None
-            Validation rows of your own (e.g. a fixed dev set, or the latest
-            rows of time-ordered data): with ``early_stopping`` True or
-            ``"auto"``, they and only they decide when to stop and which
-            epoch's weights to keep, and all of ``X`` trains
-            (``validation_fraction`` is ignored). Checked as ``X`` (same
-            features). A ``Pipeline`` does not transform ``X_val``: pass
-            ``Pipeline(..., transform_input=["X_val"])`` with metadata
-            routing enabled, or transform it yourself (Training features,
-            "Your own validation set"). Not taken by ``partial_fit``.
-        y_val : array-like of shape (n_val,) or (n_val, n_outputs), \
-                default=None
-            Targets of ``X_val``; required with it.
-        sample_weight_val : array-like of shape (n_val,), default=None
-            Weights of the validation rows; needs ``X_val``.
-
-        Returns
+"""
+    + _section(
+        (_FIT_X, TARGETS_Y, _FIT_WEIGHTS_AND_VALIDATION, SAMPLE_WEIGHT_VAL), " " * 8
+    )
+    + """        Returns
         -------
         self : object
             The fitted estimator.
         """
+)

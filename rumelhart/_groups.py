@@ -22,6 +22,8 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
+from ._docstrings import with_parameters
+
 
 def _column_indices(columns, n_features, feature_names):
     """The indices a group's ``columns`` name."""
@@ -137,6 +139,21 @@ def input_mask(groups, n_features, n_first_units, feature_names=None):
 
 
 # auto_wrap_output_keys: scikit-learn's __init_subclass__ keyword, unknown to its stubs.
+#: ``X`` of :class:`NamedColumns`' methods.
+_TRANSFORMER_X = """\
+X : array-like or DataFrame of shape (n_samples, n_features)
+    Input of ``transformer``.
+"""
+
+#: ``y`` and ``**fit_params`` of its ``fit`` and ``fit_transform``.
+_TRANSFORMER_FIT_ARGUMENTS = """\
+y : array-like of shape (n_samples,), default=None
+    Passed to ``transformer``.
+**fit_params : dict
+    Passed to ``transformer``'s ``fit_transform``.
+"""
+
+
 class NamedColumns(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  # type: ignore[call-arg]
     """A transformer whose output carries its feature names, sparse or dense.
 
@@ -181,17 +198,9 @@ class NamedColumns(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     def __init__(self, transformer):
         self.transformer = transformer
 
+    @with_parameters(_TRANSFORMER_X, _TRANSFORMER_FIT_ARGUMENTS)
     def fit(self, X, y=None, **fit_params):
         """Fit a clone of ``transformer`` on ``X``.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Input of ``transformer``.
-        y : array-like of shape (n_samples,), default=None
-            Passed to ``transformer``.
-        **fit_params : dict
-            Passed to ``transformer``'s ``fit_transform``.
 
         Returns
         -------
@@ -200,17 +209,9 @@ class NamedColumns(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self.fit_transform(X, y, **fit_params)
         return self
 
+    @with_parameters(_TRANSFORMER_X, _TRANSFORMER_FIT_ARGUMENTS)
     def fit_transform(self, X, y=None, **fit_params):
         """Fit a clone of ``transformer`` and return its named output.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Input of ``transformer``.
-        y : array-like of shape (n_samples,), default=None
-            Passed to ``transformer``.
-        **fit_params : dict
-            Passed to ``transformer``'s ``fit_transform``.
 
         Returns
         -------
@@ -221,13 +222,9 @@ class NamedColumns(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self.transformer_ = clone(self.transformer)
         return self._named(self.transformer_.fit_transform(X, y, **fit_params), pandas)
 
+    @with_parameters(_TRANSFORMER_X)
     def transform(self, X):
         """The fitted transformer's output, its columns named.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Input of ``transformer``.
 
         Returns
         -------

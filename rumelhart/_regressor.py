@@ -16,10 +16,17 @@ import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import validate_data
 
-from ._estimator import FLOAT_DTYPES, SPARSE_FORMATS, BaseMLP, TargetSpec
+from ._docstrings import (
+    SAMPLE_WEIGHT,
+    TARGETS_Y,
+    TRAINING_X,
+    X_INPUTS,
+    with_parameters,
+)
+from ._estimator import BaseMLP, TargetSpec
 from ._estimator.held_out import negated
+from ._estimator.inputs import validated_xy
 from ._estimator.targets import output_loss
 from ._math.losses import LOSSES
 from ._quantiles import ordered, quantile_levels, quantile_targets
@@ -50,18 +57,9 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
         "quantile": [Interval(Real, 0, 1, closed="neither"), "array-like"],
     }
 
+    @with_parameters(TRAINING_X, TARGETS_Y, SAMPLE_WEIGHT)
     def partial_fit(self, X, y=None, sample_weight=None):
         """Train for one epoch on ``(X, y)``, continuing from the current weights.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training inputs (or a torch Dataset, see :meth:`fit`).
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
-                default=None
-            Targets; None only when ``X`` is a torch Dataset of pairs.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample.
 
         Returns
         -------
@@ -72,16 +70,7 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
 
     # -- the task part of the base ------------------------------------------
     def _validate_xy(self, X, y, reset):
-        return validate_data(
-            self,
-            X,
-            y,
-            reset=reset,
-            dtype=FLOAT_DTYPES,
-            accept_sparse=SPARSE_FORMATS,
-            multi_output=True,
-            y_numeric=True,
-        )
+        return validated_xy(self, X, y, reset, y_numeric=True)
 
     def _numeric_targets(self, y):
         return {"y": y}
@@ -188,13 +177,9 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
         return state
 
     # -- prediction -------------------------------------------------------
+    @with_parameters(X_INPUTS)
     def predict(self, X):
         """Predicted targets.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
 
         Returns
         -------
@@ -216,20 +201,17 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
             y = ordered(y, np.asarray(self._target.loss_param))
         return y[:, 0] if self._y_ndim == 1 else y
 
+    @with_parameters(
+        X_INPUTS,
+        "y : array-like of shape (n_samples,) or (n_samples, n_outputs)\n"
+        "    True targets.\n",
+        SAMPLE_WEIGHT,
+    )
     def score(self, X, y, sample_weight=None):
         """R2 of the predictions (scikit-learn's regressor score).
 
         With a list of quantile levels, the mean R2 of the columns, each
         against ``y``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Inputs.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            True targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sample.
 
         Returns
         -------

@@ -225,16 +225,23 @@ class _ProbeRecorder(_EveryN):
         self._probe = None  # do not keep training data in the fitted estimator
 
 
-class ActivationRecorder(_ProbeRecorder):
-    """Record each layer's activation statistics on a probe batch.
-
+#: The parameters of the recorders that measure a probe batch.
+_PROBE_PARAMETERS = """
     Parameters
     ----------
     every_n : int, default=10
         Measure after every ``every_n``-th batch (and once before training).
     n_probe : int, default=256
         Size of the probe batch: the first training samples.
+"""
 
+
+class ActivationRecorder(_ProbeRecorder):
+    __doc__ = (
+        """Record each layer's activation statistics on a probe batch.
+"""
+        + _PROBE_PARAMETERS
+        + """
     Attributes
     ----------
     records_ : list of dict
@@ -243,6 +250,7 @@ class ActivationRecorder(_ProbeRecorder):
         logistic/tanh/softmax unit, ``dead`` the share of units that are
         <= 0 on every probe sample (dead ReLUs).
     """
+    )
 
     key = "activations"
     stat_names = ACTIVATION_STATS
@@ -252,23 +260,20 @@ class ActivationRecorder(_ProbeRecorder):
 
 
 class GradientRecorder(_ProbeRecorder):
-    """Record statistics of each layer's weight gradient on a probe batch.
+    __doc__ = (
+        """Record statistics of each layer's weight gradient on a probe batch.
 
     The gradient is that of the training loss on the probe batch at the
     current weights; the optimizer's own state is not touched.
-
-    Parameters
-    ----------
-    every_n : int, default=10
-        Measure after every ``every_n``-th batch (and once before training).
-    n_probe : int, default=256
-        Size of the probe batch: the first training samples.
-
+"""
+        + _PROBE_PARAMETERS
+        + """
     Attributes
     ----------
     records_ : list of dict
         ``{"step", "epoch", "layer", "mean", "std", "abs_max", "norm"}``.
     """
+    )
 
     key = "gradients"
 

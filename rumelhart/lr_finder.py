@@ -19,6 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import _num_samples
 
+from ._docstrings import AXES, with_parameters
 from .callbacks import Callback, StopTraining
 from .exceptions import DivergenceError
 
@@ -145,13 +146,9 @@ class LRFinderResult:
         turned_up = not np.isfinite(last) or last > 2 * best
         return lowest >= n - max(1, math.ceil(0.05 * n)) and not turned_up
 
+    @with_parameters(AXES)
     def plot(self, ax: Axes | None = None) -> LRFinderDisplay:
         """Plot the smoothed loss against the learning rate (log scale).
-
-        Parameters
-        ----------
-        ax : matplotlib Axes, default=None
-            Where to draw; a new figure when None.
 
         Returns
         -------

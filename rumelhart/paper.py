@@ -98,6 +98,9 @@ def paper_recipe(
     return estimator.set_params(**settings)  # type: ignore[attr-defined]
 
 
+#: The fields of a family-trees recipe, in the order of its row below.
+_RECIPE_FIELDS = ("init_range", "eps", "alpha", "weight_decay", "dead_zone", "sweeps")
+
 #: The training of the family trees, by name. ``eps`` and ``alpha`` are ε and
 #: α for the first 20 sweeps, then from sweep 21 on; ``weight_decay`` is the
 #: fraction every weight shrinks by after each change, ``dead_zone`` the
@@ -106,30 +109,13 @@ def paper_recipe(
 #: other experiments), "rescued" the first recipe found to learn, "tuned"
 #: the one that answers most held-out queries (docs/paper.md).
 FAMILY_TREES_RECIPES: dict[str, dict[str, Any]] = {
-    "printed": {
-        "init_range": 0.3,
-        "eps": (0.005, 0.01),
-        "alpha": (0.5, 0.9),
-        "weight_decay": 0.002,
-        "dead_zone": 0.2,
-        "sweeps": 1500,
-    },
-    "rescued": {
-        "init_range": 1.0,
-        "eps": (0.05, 0.1),
-        "alpha": (0.5, 0.9),
-        "weight_decay": 0.002,
-        "dead_zone": 0.2,
-        "sweeps": 6000,
-    },
-    "tuned": {
-        "init_range": 2.0,
-        "eps": (0.025, 0.05),
-        "alpha": (0.5, 0.9),
-        "weight_decay": 0.001,
-        "dead_zone": 0.3,
-        "sweeps": 6000,
-    },
+    name: dict(zip(_RECIPE_FIELDS, row, strict=True))
+    for name, row in {
+        # init_range, eps, alpha, weight_decay, dead_zone, sweeps
+        "printed": (0.3, (0.005, 0.01), (0.5, 0.9), 0.002, 0.2, 1500),
+        "rescued": (1.0, (0.05, 0.1), (0.5, 0.9), 0.002, 0.2, 6000),
+        "tuned": (2.0, (0.025, 0.05), (0.5, 0.9), 0.001, 0.3, 6000),
+    }.items()
 }
 
 

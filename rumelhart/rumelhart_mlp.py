@@ -10,13 +10,15 @@ from ._docstrings import (
     ACTIVATIONS_DOC,
     AUTOENCODER_REPRESENTATION,
     CALLBACKS_PARAMETER,
-    DEAD_ZONE_PARAMETER,
+    CLASS_WEIGHT_AND_DEAD_ZONE,
+    CLASSES_ATTRIBUTE,
     FITTED_ATTRIBUTES,
     REGRESSION_LOSS_PARAMETERS,
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
 )
 from ._estimator.backends.numpy import ALIASES, HIDDEN_ACTIVATIONS, NumpyBackend
+from ._estimator.base import keep_parameters
 from ._regressor import MLPRegressorBase
 
 _RUMELHART_CONSTRAINTS = {
@@ -117,18 +119,10 @@ class RumelhartClassifier(MLPClassifierBase):
         ``"log_loss"`` is the cross-entropy with logistic (2 classes) or
         softmax output units, which trains faster and more accurately on
         real data (see the user guide).
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes, multiplied into ``sample_weight``;
-        ``"balanced"`` weighs classes inversely to their frequency.
 """
-        + DEAD_ZONE_PARAMETER
+        + CLASS_WEIGHT_AND_DEAD_ZONE
         + _COMMON_PARAMETERS_DOC.format(eps=0.5, max_iter=1000, weight_decay='"auto"')
-        + """
-    Attributes
-    ----------
-    classes_ : ndarray of shape (n_classes,)
-        The labels.
-"""
+        + CLASSES_ATTRIBUTE
         + _ATTRIBUTES_DOC
         + """
     See Also
@@ -181,30 +175,7 @@ class RumelhartClassifier(MLPClassifierBase):
         transform_layer=-1,
         callbacks=None,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.loss = loss
-        self.class_weight = class_weight
-        self.dead_zone = dead_zone
-        self.activation = activation
-        self.eps = eps
-        self.alpha = alpha
-        self.weight_decay = weight_decay
-        self.init_range = init_range
-        self.reduction = reduction
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.max_iter = max_iter
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.scoring = scoring
-        self.random_state = random_state
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.input_groups = input_groups
-        self.transform_layer = transform_layer
-        self.callbacks = callbacks
+        keep_parameters(self, locals())
 
 
 class RumelhartRegressor(MLPRegressorBase):
@@ -287,31 +258,7 @@ class RumelhartRegressor(MLPRegressorBase):
         transform_layer=-1,
         callbacks=None,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.scale_target = scale_target
-        self.activation = activation
-        self.loss = loss
-        self.huber_delta = huber_delta
-        self.quantile = quantile
-        self.eps = eps
-        self.alpha = alpha
-        self.weight_decay = weight_decay
-        self.init_range = init_range
-        self.reduction = reduction
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.max_iter = max_iter
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.scoring = scoring
-        self.random_state = random_state
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.input_groups = input_groups
-        self.transform_layer = transform_layer
-        self.callbacks = callbacks
+        keep_parameters(self, locals())
 
 
 class RumelhartAutoencoder(MLPAutoencoderBase):
@@ -392,25 +339,4 @@ class RumelhartAutoencoder(MLPAutoencoderBase):
         transform_layer=None,
         callbacks=None,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.output_activation = output_activation
-        self.activation = activation
-        self.eps = eps
-        self.alpha = alpha
-        self.weight_decay = weight_decay
-        self.init_range = init_range
-        self.reduction = reduction
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.max_iter = max_iter
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.scoring = scoring
-        self.random_state = random_state
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.input_groups = input_groups
-        self.transform_layer = transform_layer
-        self.callbacks = callbacks
+        keep_parameters(self, locals())

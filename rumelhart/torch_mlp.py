@@ -16,7 +16,8 @@ from ._docstrings import (
     ACTIVATIONS_DOC,
     AUTOENCODER_REPRESENTATION,
     CALLBACKS_PARAMETER,
-    DEAD_ZONE_PARAMETER,
+    CLASS_WEIGHT_AND_DEAD_ZONE,
+    CLASSES_ATTRIBUTE,
     FITTED_ATTRIBUTES,
     REGRESSION_LOSS_PARAMETERS,
     REPRESENTATION_PARAMETERS,
@@ -24,6 +25,7 @@ from ._docstrings import (
 )
 from ._estimator.backends.custom_module import check_module_params
 from ._estimator.backends.torch import ACTIVATIONS, TorchBackend, nn, torch
+from ._estimator.base import keep_parameters
 from ._regressor import MLPRegressorBase
 
 _TORCH_CONSTRAINTS = {
@@ -190,18 +192,10 @@ class TorchMLPClassifier(MLPClassifierBase):
     loss : {"log_loss", "squared_error"}, default="log_loss"
         Cross-entropy (softmax or logistic outputs) or the paper's squared
         error on logistic outputs.
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes, multiplied into ``sample_weight``;
-        ``"balanced"`` weighs classes inversely to their frequency.
 """
-        + DEAD_ZONE_PARAMETER
+        + CLASS_WEIGHT_AND_DEAD_ZONE
         + _PARAMETERS_DOC
-        + """
-    Attributes
-    ----------
-    classes_ : ndarray of shape (n_classes,)
-        The labels.
-"""
+        + CLASSES_ATTRIBUTE
         + _ATTRIBUTES_DOC
         + """
     See Also
@@ -261,34 +255,7 @@ class TorchMLPClassifier(MLPClassifierBase):
         transform_layer=-1,
         callbacks=None,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.loss = loss
-        self.class_weight = class_weight
-        self.dead_zone = dead_zone
-        self.activation = activation
-        self.optimizer = optimizer
-        self.lr = lr
-        self.momentum = momentum
-        self.weight_decay = weight_decay
-        self.lr_schedule = lr_schedule
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.max_iter = max_iter
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.scoring = scoring
-        self.random_state = random_state
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.device = device
-        self.dtype = dtype
-        self.module = module
-        self.module_params = module_params
-        self.input_groups = input_groups
-        self.transform_layer = transform_layer
-        self.callbacks = callbacks
+        keep_parameters(self, locals())
 
 
 class TorchMLPRegressor(MLPRegressorBase):
@@ -376,35 +343,7 @@ class TorchMLPRegressor(MLPRegressorBase):
         transform_layer=-1,
         callbacks=None,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.scale_target = scale_target
-        self.loss = loss
-        self.huber_delta = huber_delta
-        self.quantile = quantile
-        self.activation = activation
-        self.optimizer = optimizer
-        self.lr = lr
-        self.momentum = momentum
-        self.weight_decay = weight_decay
-        self.lr_schedule = lr_schedule
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.max_iter = max_iter
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.scoring = scoring
-        self.random_state = random_state
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.device = device
-        self.dtype = dtype
-        self.module = module
-        self.module_params = module_params
-        self.input_groups = input_groups
-        self.transform_layer = transform_layer
-        self.callbacks = callbacks
+        keep_parameters(self, locals())
 
 
 class TorchAutoencoder(MLPAutoencoderBase):
@@ -489,27 +428,4 @@ class TorchAutoencoder(MLPAutoencoderBase):
         transform_layer=None,
         callbacks=None,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.output_activation = output_activation
-        self.activation = activation
-        self.optimizer = optimizer
-        self.lr = lr
-        self.momentum = momentum
-        self.weight_decay = weight_decay
-        self.lr_schedule = lr_schedule
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.max_iter = max_iter
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.scoring = scoring
-        self.random_state = random_state
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.device = device
-        self.dtype = dtype
-        self.input_groups = input_groups
-        self.transform_layer = transform_layer
-        self.callbacks = callbacks
+        keep_parameters(self, locals())

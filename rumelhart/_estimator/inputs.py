@@ -118,6 +118,22 @@ def check_finite_predictions(outputs: Any, X: Any, dtype: Any) -> Any:
     )
 
 
+def validated_xy(estimator: Any, X: Any, y: Any, reset: bool, y_numeric: bool) -> Any:
+    """``(X, y)`` as the supervised estimators take them (scikit-learn's
+    ``validate_data``): float inputs, dense or sparse; one or several target
+    columns, numbers only with ``y_numeric``."""
+    return validate_data(
+        estimator,
+        X,
+        y,
+        reset=reset,
+        dtype=FLOAT_DTYPES,
+        accept_sparse=SPARSE_FORMATS,
+        multi_output=True,
+        y_numeric=y_numeric,
+    )
+
+
 def validated_inputs(estimator: Any, X: Any, accept_sparse: Any, dtype: Any) -> Any:
     """``X`` checked against the fitted ``estimator`` (features, their
     names), converted to the network's ``dtype``."""

@@ -160,60 +160,54 @@ def _logistic_derivative(
     return delta
 
 
-def _tanh_derivative(
-    a: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
-) -> FloatArray:
-    tmp = np.multiply(a, a, out=_scratch(a, scratch))
-    np.subtract(1, tmp, out=tmp)
-    np.multiply(delta, tmp, out=delta)
-    return delta
+#: ``slope(a, work) -> s``: the derivative at the unit's output ``a`` (or net
+#: input, which it may overwrite), computed in the work array ``work``.
+Slope = Callable[[FloatArray, FloatArray], FloatArray]
 
 
-def _relu_derivative(
-    a: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
-) -> FloatArray:
-    mask = np.greater(a, 0, out=_scratch(a, scratch))
-    np.multiply(delta, mask, out=delta)
-    return delta
+def _times(slope: Slope) -> Derivative:
+    """The :data:`Derivative` that multiplies ``delta`` by ``slope``."""
+
+    def derivative(
+        a: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
+    ) -> FloatArray:
+        return np.multiply(delta, slope(a, _scratch(a, scratch)), out=delta)
+
+    return derivative
 
 
-def _leaky_relu_derivative(
-    a: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
-) -> FloatArray:
+def _tanh_slope(a: FloatArray, work: FloatArray) -> FloatArray:
+    tmp = np.multiply(a, a, out=work)
+    return np.subtract(1, tmp, out=tmp)
+
+
+def _relu_slope(a: FloatArray, work: FloatArray) -> FloatArray:
+    return np.greater(a, 0, out=work)
+
+
+def _leaky_relu_slope(a: FloatArray, work: FloatArray) -> FloatArray:
     # 1 where the output is positive, the slope elsewhere (at 0 too, as torch).
-    slope = np.greater(a, 0, out=_scratch(a, scratch))
+    slope = np.greater(a, 0, out=work)
     np.multiply(slope, 1 - LEAKY_SLOPE, out=slope)
-    np.add(slope, LEAKY_SLOPE, out=slope)
-    np.multiply(delta, slope, out=delta)
-    return delta
+    return np.add(slope, LEAKY_SLOPE, out=slope)
 
 
-def _elu_derivative(
-    a: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
-) -> FloatArray:
+def _elu_slope(a: FloatArray, work: FloatArray) -> FloatArray:
     # exp(z) = a + 1 below 0, 1 above: min(a, 0) + 1 covers both.
-    tmp = np.minimum(a, 0, out=_scratch(a, scratch))
-    np.add(tmp, 1, out=tmp)
-    np.multiply(delta, tmp, out=delta)
-    return delta
+    tmp = np.minimum(a, 0, out=work)
+    return np.add(tmp, 1, out=tmp)
 
 
-def _softplus_derivative(
-    a: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
-) -> FloatArray:
+def _softplus_slope(a: FloatArray, work: FloatArray) -> FloatArray:
     # sigmoid(z) = 1 - exp(-a); -expm1 keeps small derivatives accurate.
-    tmp = np.negative(a, out=_scratch(a, scratch))
+    tmp = np.negative(a, out=work)
     np.expm1(tmp, out=tmp)
-    np.negative(tmp, out=tmp)
-    np.multiply(delta, tmp, out=delta)
-    return delta
+    return np.negative(tmp, out=tmp)
 
 
-def _gelu_derivative(
-    z: FloatArray, delta: FloatArray, scratch: FloatArray | None = None
-) -> FloatArray:
-    """``delta (Φ(z) + z φ(z))`` from the net input ``z`` (overwritten)."""
-    tmp = np.multiply(z, z, out=_scratch(z, scratch))
+def _gelu_slope(z: FloatArray, work: FloatArray) -> FloatArray:
+    """``Φ(z) + z φ(z)`` from the net input ``z`` (overwritten, returned)."""
+    tmp = np.multiply(z, z, out=work)
     np.multiply(tmp, -0.5, out=tmp)
     np.exp(tmp, out=tmp)
     np.multiply(tmp, z, out=tmp)
@@ -222,9 +216,7 @@ def _gelu_derivative(
     erf(z, out=z)
     np.multiply(z, 0.5, out=z)
     np.add(z, 0.5, out=z)  # Φ(z)
-    np.add(z, tmp, out=z)
-    np.multiply(delta, z, out=delta)
-    return delta
+    return np.add(z, tmp, out=z)
 
 
 def _silu_derivative(
@@ -298,13 +290,13 @@ ACTIVATIONS: dict[str, Activation] = {
         output_value=_logistic_accurate,
         bounds=(0.0, 1.0),
     ),
-    "tanh": Activation("tanh", _tanh, _tanh_derivative, bounds=(-1.0, 1.0)),
-    "relu": Activation("relu", _relu, _relu_derivative),
+    "tanh": Activation("tanh", _tanh, _times(_tanh_slope), bounds=(-1.0, 1.0)),
+    "relu": Activation("relu", _relu, _times(_relu_slope)),
     "softmax": Activation("softmax", _softmax, None, bounds=(0.0, 1.0)),
-    "leaky_relu": Activation("leaky_relu", _leaky_relu, _leaky_relu_derivative),
-    "elu": Activation("elu", _elu, _elu_derivative),
-    "softplus": Activation("softplus", _softplus, _softplus_derivative),
-    "gelu": Activation("gelu", _gelu, _gelu_derivative, from_input=True),
+    "leaky_relu": Activation("leaky_relu", _leaky_relu, _times(_leaky_relu_slope)),
+    "elu": Activation("elu", _elu, _times(_elu_slope)),
+    "softplus": Activation("softplus", _softplus, _times(_softplus_slope)),
+    "gelu": Activation("gelu", _gelu, _times(_gelu_slope), from_input=True),
     "silu": Activation("silu", _silu, _silu_derivative, from_input=True),
     "exponential": Activation("exponential", _exponential, _exponential_derivative),
 }

@@ -10,9 +10,9 @@ from skl2onnx.common.data_types import (
 )
 
 from ._estimators import target_task
-from ._features import convert_features, feature_shapes, parse_features
-from ._network import classifier_outputs, dense_layers, label_values
-from ._operator import begin, check_exportable, tensor_type, transforms
+from ._features import feature_shapes, parse_features, predictor_converter
+from ._network import classifier_outputs, label_values
+from ._operator import check_exportable, tensor_type, transforms
 
 #: The options a classifier takes in skl2onnx.
 CLASSIFIER_OPTIONS = {
@@ -57,17 +57,16 @@ def _zipmaps(scope, model):
     return scope.get_options(model, {"zipmap": True})["zipmap"] is True
 
 
-def convert_classifier(scope, operator, container):
-    """The nodes of ``predict`` and ``predict_proba``."""
+def _write_classes(scope, operator, graph, out, dtype):
+    """The nodes of ``predict`` and ``predict_proba``, from the raw outputs."""
     model = operator.raw_operator
-    if transforms(scope, model):
-        convert_features(scope, operator, container)
-        return
-    graph, x, dtype = begin(scope, operator, container)
-    out = dense_layers(graph, x, model, dtype)[-1]
     label, proba = (variable.full_name for variable in operator.outputs)
     cast = dtype == np.float64 and _zipmaps(scope, model)
     computed = graph.name("probabilities") if cast else proba
     classifier_outputs(graph, out, model, dtype, label, computed)
     if cast:  # float32 probabilities for ZipMap
         graph.node("Cast", computed, out=proba, to=TensorProto.FLOAT)
+
+
+#: The converter of the classifiers (skl2onnx's signature).
+convert_classifier = predictor_converter(_write_classes)

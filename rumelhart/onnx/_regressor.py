@@ -1,9 +1,9 @@
 """The converter of the regressors: the predictions of ``predict``."""
 
 from ._estimators import regression_output
-from ._features import convert_features, feature_shapes, parse_features
-from ._network import dense_layers, regressor_output
-from ._operator import begin, tensor_type, transforms
+from ._features import feature_shapes, parse_features, predictor_converter
+from ._network import regressor_output
+from ._operator import tensor_type, transforms
 
 #: The options a regressor takes in skl2onnx.
 REGRESSOR_OPTIONS = {"transform": [False, True]}
@@ -26,12 +26,11 @@ def regressor_shapes(operator):
     operator.outputs[0].set_type(tensor_type(operator.inputs)(shape))
 
 
-def convert_regressor(scope, operator, container):
-    """The nodes of ``predict``, from the operator's inputs to its output."""
+def _write_predictions(scope, operator, graph, out, dtype):
+    """The nodes of ``predict``, from the raw outputs."""
     model = operator.raw_operator
-    if transforms(scope, model):
-        convert_features(scope, operator, container)
-        return
-    graph, x, dtype = begin(scope, operator, container)
-    out = dense_layers(graph, x, model, dtype)[-1]
     regressor_output(graph, out, model, dtype, operator.outputs[0].full_name)
+
+
+#: The converter of the regressors (skl2onnx's signature).
+convert_regressor = predictor_converter(_write_predictions)

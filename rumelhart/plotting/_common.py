@@ -1,9 +1,12 @@
-"""What every display shares: pyplot on demand, the axes, the fitted model."""
+"""What every display shares: ``plot`` on one Axes, pyplot on demand, the
+axes, the fitted model."""
 
 from __future__ import annotations
 
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .._docstrings import AXES, with_parameters
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -26,6 +29,38 @@ def _axes(ax: Axes | None, **figure_kwargs: Any) -> Axes:
     if ax is None:
         _, ax = _pyplot().subplots(**figure_kwargs)
     return ax
+
+
+_Display = TypeVar("_Display", bound="_AxesDisplay")
+
+
+class _AxesDisplay:
+    """A display drawn on one matplotlib Axes (scikit-learn's convention).
+
+    ``plot`` picks or makes the axes, lets the subclass draw, and records
+    ``ax_`` and ``figure_``; subclasses supply ``_draw`` (and ``_check``).
+    """
+
+    @with_parameters(AXES)
+    def plot(self: _Display, ax: Axes | None = None) -> _Display:
+        """Draw the display.
+
+        Returns
+        -------
+        display : object
+            This display, drawn, with ``ax_`` and ``figure_`` set.
+        """
+        self._check()
+        ax = _axes(ax)
+        self._draw(ax)
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    def _check(self) -> None:
+        """Refuse what cannot be drawn, before any figure is made."""
+
+    def _draw(self, ax: Axes) -> None:
+        raise NotImplementedError
 
 
 def _final_estimator(estimator: BaseEstimator) -> Any:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._common import _axes, _fitted_final
+from ._common import _AxesDisplay, _fitted_final
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
 
 
-class LossCurveDisplay:
+class LossCurveDisplay(_AxesDisplay):
     """Training loss per epoch, with the validation loss and score if any.
 
     The losses share the left axis; the validation score (e.g. accuracy or
@@ -110,19 +110,8 @@ class LossCurveDisplay:
             _score_name(getattr(model, "scoring", None)),
         ).plot(ax=ax)
 
-    def plot(self, ax: Axes | None = None) -> LossCurveDisplay:
-        """Draw the curves.
-
-        Parameters
-        ----------
-        ax : matplotlib Axes, default=None
-            Where to draw; a new figure when None.
-
-        Returns
-        -------
-        display : LossCurveDisplay
-        """
-        ax = _axes(ax)
+    def _draw(self, ax: Axes) -> None:
+        """Draw the curves."""
         (self.line_,) = ax.plot(
             _epochs(self.loss_curve), self.loss_curve, label="training loss"
         )
@@ -156,8 +145,6 @@ class LossCurveDisplay:
             ax.legend(handles=lines, loc="center right")
         if self.estimator_name:
             ax.set_title(self.estimator_name)
-        self.ax_, self.figure_ = ax, ax.figure
-        return self
 
 
 def _score_name(scoring: object) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ._common import _axes, _fitted_final
+from ._common import _AxesDisplay, _fitted_final
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
 
 
-class DiagnosticsDisplay:
+class DiagnosticsDisplay(_AxesDisplay):
     """One statistic of every layer over the training steps.
 
     Parameters
@@ -90,22 +90,13 @@ class DiagnosticsDisplay:
             )
         return cls(history[kind], stat, f"{kind}: {stat}").plot(ax=ax)
 
-    def plot(self, ax: Axes | None = None) -> DiagnosticsDisplay:
-        """Draw one line per layer.
-
-        Parameters
-        ----------
-        ax : matplotlib Axes, default=None
-            Where to draw; a new figure when None.
-
-        Returns
-        -------
-        display : DiagnosticsDisplay
-        """
+    def _check(self) -> None:
         if self.records and self.stat not in self.records[0]:
             stats = [k for k in self.records[0] if k not in ("step", "epoch", "layer")]
             raise ValueError(f"Unknown stat {self.stat!r}; expected one of {stats}.")
-        ax = _axes(ax)
+
+    def _draw(self, ax: Axes) -> None:
+        """Draw one line per layer."""
         layers = list(dict.fromkeys(row["layer"] for row in self.records))
         self.lines_: dict[str, Line2D] = {}
         for layer in layers:
@@ -118,5 +109,3 @@ class DiagnosticsDisplay:
         ax.legend()
         if self.title:
             ax.set_title(self.title)
-        self.ax_, self.figure_ = ax, ax.figure
-        return self

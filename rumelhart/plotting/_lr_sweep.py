@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._common import _axes
+from ._common import _AxesDisplay
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..lr_finder import LRFinderResult
 
 
-class LRFinderDisplay:
+class LRFinderDisplay(_AxesDisplay):
     """The loss of a learning-rate sweep, with the suggested rate marked.
 
     Parameters
@@ -26,19 +26,8 @@ class LRFinderDisplay:
     def __init__(self, result: LRFinderResult) -> None:
         self.result = result
 
-    def plot(self, ax: Axes | None = None) -> LRFinderDisplay:
-        """Draw the smoothed loss against the learning rate.
-
-        Parameters
-        ----------
-        ax : matplotlib Axes, default=None
-            Where to draw; a new figure when None.
-
-        Returns
-        -------
-        display : LRFinderDisplay
-        """
-        ax = _axes(ax)
+    def _draw(self, ax: Axes) -> None:
+        """Draw the smoothed loss against the learning rate."""
         r = self.result
         ax.plot(r.lrs, r.losses, alpha=0.3, label="loss")
         (self.line_,) = ax.plot(r.lrs, r.smoothed_losses, label="smoothed loss")
@@ -56,5 +45,3 @@ class LRFinderDisplay:
             top = min(finite.max(), 4 * finite.min() + 1e-12)
             ax.set_ylim(max(finite.min() * 0.9, 0), top * 1.1)
         ax.legend()
-        self.ax_, self.figure_ = ax, ax.figure
-        return self

@@ -81,15 +81,9 @@ class NumpyMLP(EngineBase):
         for each layer (see :func:`.network.initial_params`).
     dtype : numpy dtype, default=np.float64
         Floating point type of weights and computations.
-    dead_zone : float, default=0.0
-        Errors smaller than this at an output unit count as zero (the
-        paper's margin: an "on" unit above 0.8 is right, with 0.2).
-    input_mask : ndarray of shape (layer_sizes[0], layer_sizes[1]), optional
-        Connections of the first layer: 1 where one exists, 0 where none
-        does; missing ones start at zero and their gradient is zero.
-    loss_param : sequence of float, optional
-        The loss's parameter per output unit (Huber's delta, the quantile
-        levels); required by a loss with one, refused by the others.
+    dead_zone, input_mask, loss_param : optional
+        As in :class:`~rumelhart._engines.protocol.NetworkSpec` (defaults:
+        no dead zone, every connection, no parameter).
     """
 
     ops = NumpyOps()

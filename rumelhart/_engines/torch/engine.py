@@ -81,14 +81,9 @@ class TorchMLP(EngineBase):
         Seed of the local generator used for shuffling.
     hidden_activation : str, default="relu"
         Activation of the built-in network's hidden layers (for read-outs).
-    dead_zone : float, default=0.0
-        Errors smaller than this at an output unit count as zero.
-    input_mask : ndarray of shape (n_features, units of the first layer), optional
-        Connections of the built-in network's first layer (1: exists);
-        missing ones start at zero and their gradient is zero.
-    loss_param : sequence of float, optional
-        The loss's parameter per output unit (Huber's delta, the quantile
-        levels); required by a loss with one, refused by the others.
+    dead_zone, input_mask, loss_param : optional
+        As in :class:`~rumelhart._engines.protocol.NetworkSpec` (defaults:
+        no dead zone, every connection, no parameter).
     """
 
     ops = TorchOps()

@@ -41,33 +41,47 @@ class LossParts(NamedTuple):
 Kernel = Callable[[Tensor, Tensor, Tensor | None, str, float, Tensor | None], LossParts]
 
 
-def _squared_error(
-    raw: Tensor,
-    T: Tensor,
-    w: Tensor | None,
-    output: str,
-    dead_zone: float,
-    param: Tensor | None = None,
-) -> LossParts:
-    A = torch.sigmoid(raw) if output == "logistic" else raw
-    diff = apply_dead_zone(A - T, dead_zone)
-    if w is None:
+class _Batch(NamedTuple):
+    """A kernel's arguments (see :data:`Kernel`)."""
+
+    raw: Tensor
+    T: Tensor
+    w: Tensor | None
+    output: str
+    dead_zone: float
+    param: Tensor | None
+
+
+def _kernel(parts: Callable[[_Batch], LossParts]) -> Kernel:
+    """The :data:`Kernel` that computes ``parts`` of its arguments."""
+
+    def kernel(
+        raw: Tensor,
+        T: Tensor,
+        w: Tensor | None,
+        output: str,
+        dead_zone: float,
+        param: Tensor | None = None,
+    ) -> LossParts:
+        return parts(_Batch(raw, T, w, output, dead_zone, param))
+
+    return kernel
+
+
+def _squared_error(b: _Batch) -> LossParts:
+    A = torch.sigmoid(b.raw) if b.output == "logistic" else b.raw
+    diff = apply_dead_zone(A - b.T, b.dead_zone)
+    if b.w is None:
         flat = diff.reshape(-1)
         total = 0.5 * torch.dot(flat, flat)
     else:
-        total = 0.5 * ((diff * diff).sum(dim=1) @ w)
+        total = 0.5 * ((diff * diff).sum(dim=1) @ b.w)
     return LossParts(total, A, diff)
 
 
-def _log_loss(
-    raw: Tensor,
-    T: Tensor,
-    w: Tensor | None,
-    output: str,
-    dead_zone: float,
-    param: Tensor | None = None,
-) -> LossParts:
-    if output == "softmax":
+def _log_loss(b: _Batch) -> LossParts:
+    raw, T, w = b.raw, b.T, b.w
+    if b.output == "softmax":
         logp = torch.log_softmax(raw, dim=1)
         if w is None:
             total = -torch.dot(T.reshape(-1), logp.reshape(-1))
@@ -89,83 +103,52 @@ def _summed(per_entry: Tensor, w: Tensor | None) -> Tensor:
     return per_entry.sum() if w is None else per_entry.sum(dim=1) @ w
 
 
-def _absolute_error(
-    raw: Tensor,
-    T: Tensor,
-    w: Tensor | None,
-    output: str,
-    dead_zone: float,
-    param: Tensor | None = None,
-) -> LossParts:
-    diff = raw - T
-    return LossParts(_summed(diff.abs(), w), raw, torch.sign(diff))
+def _absolute_error(b: _Batch) -> LossParts:
+    diff = b.raw - b.T
+    return LossParts(_summed(diff.abs(), b.w), b.raw, torch.sign(diff))
 
 
-def _huber(
-    raw: Tensor,
-    T: Tensor,
-    w: Tensor | None,
-    output: str,
-    dead_zone: float,
-    param: Tensor | None = None,
-) -> LossParts:
-    assert param is not None, "the Huber loss needs its delta"
-    diff = raw - T
+def _huber(b: _Batch) -> LossParts:
+    delta = b.param
+    assert delta is not None, "the Huber loss needs its delta"
+    diff = b.raw - b.T
     r = diff.abs()
-    per_entry = torch.where(r <= param, 0.5 * r * r, param * (r - 0.5 * param))
-    clipped = torch.maximum(torch.minimum(diff, param), -param)
-    return LossParts(_summed(per_entry, w), raw, clipped)
+    per_entry = torch.where(r <= delta, 0.5 * r * r, delta * (r - 0.5 * delta))
+    clipped = torch.maximum(torch.minimum(diff, delta), -delta)
+    return LossParts(_summed(per_entry, b.w), b.raw, clipped)
 
 
-def _pinball(
-    raw: Tensor,
-    T: Tensor,
-    w: Tensor | None,
-    output: str,
-    dead_zone: float,
-    param: Tensor | None = None,
-) -> LossParts:
-    assert param is not None, "the pinball loss needs its quantile levels"
-    diff = raw - T
-    errors = (diff > 0).to(raw.dtype) - param
-    return LossParts(_summed(diff * errors, w), raw, errors)
+def _pinball(b: _Batch) -> LossParts:
+    assert b.param is not None, "the pinball loss needs its quantile levels"
+    diff = b.raw - b.T
+    errors = (diff > 0).to(b.raw.dtype) - b.param
+    return LossParts(_summed(diff * errors, b.w), b.raw, errors)
 
 
-def _poisson(
-    raw: Tensor,
-    T: Tensor,
-    w: Tensor | None,
-    output: str,
-    dead_zone: float,
-    param: Tensor | None = None,
-) -> LossParts:
-    A = torch.exp(raw)
-    per_entry = torch.xlogy(T, T) - T * raw - T + A
-    return LossParts(_summed(per_entry, w), A, A - T)
+def _poisson(b: _Batch) -> LossParts:
+    A = torch.exp(b.raw)
+    per_entry = torch.xlogy(b.T, b.T) - b.T * b.raw - b.T + A
+    return LossParts(_summed(per_entry, b.w), A, A - b.T)
 
 
-def _gamma(
-    raw: Tensor,
-    T: Tensor,
-    w: Tensor | None,
-    output: str,
-    dead_zone: float,
-    param: Tensor | None = None,
-) -> LossParts:
-    ratio = T * torch.exp(-raw)
-    per_entry = raw - torch.log(T) + ratio - 1
-    return LossParts(_summed(per_entry, w), torch.exp(raw), 1 - ratio)
+def _gamma(b: _Batch) -> LossParts:
+    ratio = b.T * torch.exp(-b.raw)
+    per_entry = b.raw - torch.log(b.T) + ratio - 1
+    return LossParts(_summed(per_entry, b.w), torch.exp(b.raw), 1 - ratio)
 
 
 #: loss name -> its kernel; one for every entry of the NumPy table.
 KERNELS: dict[str, Kernel] = {
-    "squared_error": _squared_error,
-    "log_loss": _log_loss,
-    "absolute_error": _absolute_error,
-    "huber": _huber,
-    "quantile": _pinball,
-    "poisson": _poisson,
-    "gamma": _gamma,
+    name: _kernel(parts)
+    for name, parts in {
+        "squared_error": _squared_error,
+        "log_loss": _log_loss,
+        "absolute_error": _absolute_error,
+        "huber": _huber,
+        "quantile": _pinball,
+        "poisson": _poisson,
+        "gamma": _gamma,
+    }.items()
 }
 
 
