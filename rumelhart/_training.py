@@ -520,18 +520,41 @@ class Hooks:
 
 
 class Printer(Callback):
-    """One line per epoch and the reason training stopped (``verbose > 0``)."""
+    """One line per epoch and the reason training stopped (``verbose > 0``).
+
+    The validation rows' measures are printed under short names:
+    ``val_loss=``, and the score under the name of ``scoring``
+    (``val_f1=``, ``val_score=`` for the estimator's own score or a
+    callable); with ``scoring="loss"`` the score, ``-val_loss``, is left out.
+    """
 
     key = "printer"
     order = 200
 
     def on_epoch_end(self, context: TrainingContext) -> None:
+        names = {"validation_loss": "val_loss"}
+        names["validation_score"] = score_label(
+            getattr(context.estimator, "scoring", None)
+        )
         print(
             ", ".join(
                 f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"
-                for k, v in context.logs.items()
+                for k, v in (
+                    (names.get(key, key), value) for key, value in context.logs.items()
+                )
+                if k
             )
         )
 
     def on_fit_end(self, context: TrainingContext) -> None:
         print(f"Training stopped after epoch {context.epoch}: {context.stop_reason}.")
+
+
+def score_label(scoring: Any) -> str:
+    """The printed name of the validation score under ``scoring``: ``""``
+    (left out) for ``"loss"``, whose score is minus the validation loss."""
+    if scoring == "loss":
+        return ""
+    if isinstance(scoring, str):
+        return f"val_{scoring}"
+    return "val_score"
