@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..._math.losses import error_signal
+from ..._math.losses import damp_overshoot, error_signal
 from ..base import row_chunks
 from ..protocol import FloatArray
 from .network import Layers, Work, backward_into, forward_into, work_arrays
@@ -116,6 +116,9 @@ def batch_gradients(
         work.scratch[-1],
         net.loss_param,
     )
+    damped = damp_overshoot(net.loss, activations[-1], Y, delta, sample_weight)
+    if damped is not delta:  # the log link: see damp_overshoot
+        delta[...] = damped
     scale_errors(delta, factors)
     backward_into(net, X, delta, activations, work)
     return total

@@ -25,7 +25,13 @@ from numpy.typing import DTypeLike
 from scipy import sparse
 from torch import nn
 
-from ..._math.losses import check_dead_zone, check_loss_param, check_output
+from ..._math.losses import (
+    LOSSES,
+    check_dead_zone,
+    check_loss_param,
+    check_output,
+    damp_overshoot,
+)
 from ..base import EngineBase, Sweep, error_factors
 from ..protocol import Engine, FloatArray, NetworkSpec, Prepared
 from . import diagnostics, optimizer, state
@@ -266,9 +272,13 @@ class TorchMLP(EngineBase):
         param = None
         if self.loss_param is not None:  # a few numbers (Huber's delta)
             param = torch.as_tensor(self.loss_param, dtype=raw.dtype, device=raw.device)
-        return output_delta(
+        delta, total = output_delta(
             self.loss, self.output_activation, raw, T, w, self.dead_zone, param
         )
+        if LOSSES[self.loss].curvature is not None:  # the log link
+            outputs = output_units(raw, self.output_activation)
+            delta = damp_overshoot(self.loss, outputs, T, delta, w)
+        return delta, total
 
     def _layers(self) -> list[Layer] | None:
         """The built-in network's layers (see :func:`.network.builtin_layers`)."""
