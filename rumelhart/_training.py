@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from ._context import TrainingContext
 from ._engines.protocol import BatchHook, Engine
 from ._warnings import warn
-from .callbacks import Callback
+from .callbacks import Callback, _score_label
 from .exceptions import DivergenceError, StopTraining, TrainingInterruptedWarning
 
 #: ``measure(outputs, Y, sample_weight) -> float``: network outputs measured
@@ -533,7 +533,7 @@ class Printer(Callback):
 
     def on_epoch_end(self, context: TrainingContext) -> None:
         names = {"validation_loss": "val_loss"}
-        names["validation_score"] = score_label(
+        names["validation_score"] = _score_label(
             getattr(context.estimator, "scoring", None)
         )
         print(
@@ -548,13 +548,3 @@ class Printer(Callback):
 
     def on_fit_end(self, context: TrainingContext) -> None:
         print(f"Training stopped after epoch {context.epoch}: {context.stop_reason}.")
-
-
-def score_label(scoring: Any) -> str:
-    """The printed name of the validation score under ``scoring``: ``""``
-    (left out) for ``"loss"``, whose score is minus the validation loss."""
-    if scoring == "loss":
-        return ""
-    if isinstance(scoring, str):
-        return f"val_{scoring}"
-    return "val_score"

@@ -495,6 +495,17 @@ def test_progress_bar(capsys):
     assert "5/5" in capsys.readouterr().err
 
 
+def test_progress_bar_names_the_validation_score(capsys):
+    pytest.importorskip("tqdm")
+    X, y, X_val, y_val = _with_dev_set()
+    bar = ProgressBar(disable=False, ncols=200)
+    clf = fast(RumelhartClassifier, max_iter=2, scoring="f1", callbacks=[bar])
+    clf.fit(X / 10, y, X_val=X_val / 10, y_val=y_val)
+    err = capsys.readouterr().err
+    assert f"val_f1={clf.validation_scores_[-1]:.4g}" in err
+    assert f"val_loss={clf.validation_loss_[-1]:.4g}" in err
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_lr_finder_suggestion_trains_and_leaves_estimator_alone(cls):
     X, y = make_blobs(n_samples=200, centers=3, random_state=0)
