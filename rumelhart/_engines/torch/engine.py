@@ -259,7 +259,7 @@ class TorchMLP(EngineBase):
 
     def _sweep(self, data: Prepared) -> Sweep:
         layers = self._layers()
-        gradients = gradient_function(self.module, layers, self._output_delta)
+        gradients = gradient_function(self.module, layers, self._training_delta)
         return TorchSweep(self, data, layers, gradients)
 
     def _permutation(self, n: int) -> torch.Tensor:
@@ -272,10 +272,17 @@ class TorchMLP(EngineBase):
         param = None
         if self.loss_param is not None:  # a few numbers (Huber's delta)
             param = torch.as_tensor(self.loss_param, dtype=raw.dtype, device=raw.device)
-        delta, total = output_delta(
+        return output_delta(
             self.loss, self.output_activation, raw, T, w, self.dead_zone, param
         )
-        if LOSSES[self.loss].curvature is not None:  # the log link
+
+    def _training_delta(
+        self, raw: torch.Tensor, T: torch.Tensor, w: torch.Tensor | None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The error signal a change of the weights follows: the gradient's,
+        steadied for the log link (see ``damp_overshoot``)."""
+        delta, total = self._output_delta(raw, T, w)
+        if LOSSES[self.loss].curvature is not None:
             outputs = output_units(raw, self.output_activation)
             delta = damp_overshoot(self.loss, outputs, T, delta, w)
         return delta, total
