@@ -23,6 +23,7 @@ run, on the same rows. Targets (issue 21), on every set and backend:
 """
 
 import argparse
+import ast
 import functools
 import sys
 import time
@@ -63,8 +64,14 @@ def _split(X, y):
     return X[:N_TRAIN], y[:N_TRAIN], X[N_TRAIN:], y[N_TRAIN:]
 
 
+#: Parameters given with ``--set`` (e.g. ``early_stopping=False``), for
+#: every fit of ours; the peers keep theirs.
+SETTINGS = {}
+
+
 def _ours(backend, **params):
     """One of our regressors, (32,) hidden units, fixed seed."""
+    params = {**SETTINGS, **params}
     if backend == "torch":
         from rumelhart import TorchMLPRegressor
 
@@ -197,7 +204,18 @@ def main(argv=None):
     parser.add_argument(
         "--seeds", type=int, nargs="+", help="these sets instead (e.g. 7 8 9)"
     )
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help="parameters of our regressors (e.g. early_stopping=False)",
+    )
     args = parser.parse_args(argv)
+    SETTINGS.clear()
+    for item in args.set:
+        name, _, value = item.partition("=")
+        SETTINGS[name] = ast.literal_eval(value)
     seeds = args.seeds or (TUNING_SEEDS if args.tuning else REPORT_SEEDS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
