@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from ._context import TrainingContext
 from ._engines.protocol import BatchHook, Engine
 from ._warnings import warn
-from .callbacks import Callback
+from .callbacks import Callback, _score_label
 from .exceptions import DivergenceError, StopTraining, TrainingInterruptedWarning
 
 #: ``measure(outputs, Y, sample_weight) -> float``: network outputs measured
@@ -520,16 +520,29 @@ class Hooks:
 
 
 class Printer(Callback):
-    """One line per epoch and the reason training stopped (``verbose > 0``)."""
+    """One line per epoch and the reason training stopped (``verbose > 0``).
+
+    The validation rows' measures are printed under short names:
+    ``val_loss=``, and the score under the name of ``scoring``
+    (``val_f1=``, ``val_score=`` for the estimator's own score or a
+    callable); with ``scoring="loss"`` the score, ``-val_loss``, is left out.
+    """
 
     key = "printer"
     order = 200
 
     def on_epoch_end(self, context: TrainingContext) -> None:
+        names = {"validation_loss": "val_loss"}
+        names["validation_score"] = _score_label(
+            getattr(context.estimator, "scoring", None)
+        )
         print(
             ", ".join(
                 f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"
-                for k, v in context.logs.items()
+                for k, v in (
+                    (names.get(key, key), value) for key, value in context.logs.items()
+                )
+                if k
             )
         )
 

@@ -540,9 +540,13 @@ class ProgressBar(Callback):
         )
 
     def on_epoch_end(self, context: TrainingContext) -> None:
-        postfix = {"loss": f"{context.logs['loss']:.4g}"}
-        if "validation_score" in context.logs:
-            postfix["val"] = f"{context.logs['validation_score']:.4g}"
+        logs = context.logs
+        postfix = {"loss": f"{logs['loss']:.4g}"}
+        if "validation_score" in logs:
+            name = _score_label(getattr(context.estimator, "scoring", None))
+            if name:  # not for "loss": the score is -val_loss
+                postfix[name] = f"{logs['validation_score']:.4g}"
+            postfix["val_loss"] = f"{logs['validation_loss']:.4g}"
         self._bar.set_postfix(postfix, refresh=False)
         self._bar.update(1)
 
@@ -554,3 +558,14 @@ class ProgressBar(Callback):
         )
         self._bar.close()
         self._bar = None
+
+
+def _score_label(scoring: Any) -> str:
+    """The displayed name of the validation score under ``scoring``
+    (``val_f1``; ``val_score`` for None or a callable): ``""`` for
+    ``"loss"``, whose score is minus the validation loss, shown already."""
+    if scoring == "loss":
+        return ""
+    if isinstance(scoring, str):
+        return f"val_{scoring}"
+    return "val_score"

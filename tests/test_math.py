@@ -29,7 +29,12 @@ from rumelhart._math.activations import (
     OUTPUT_VALUES,
     activation,
 )
-from rumelhart._math.losses import LOSSES, apply_dead_zone, error_signal
+from rumelhart._math.losses import (
+    LOSSES,
+    apply_dead_zone,
+    damp_overshoot,
+    error_signal,
+)
 
 torch = pytest.importorskip("torch")
 
@@ -317,3 +322,39 @@ def test_new_activations_are_torch_defaults_at_known_points():
     np.testing.assert_allclose(values["silu"], z[0] / (1 + np.exp(-z[0])))
     np.testing.assert_allclose(values["elu"], [np.expm1(-2), np.expm1(-0.5), 0, 1])
     np.testing.assert_allclose(values["softplus"], np.log1p(np.exp(z[0])))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_damp_overshoot_divides_by_the_curvature_over_its_value_at_the_targets(
+    weighted,
+):
+    """The log link's step guard, from its definition: the Poisson error
+    signal divided by sum w*y_hat / max(sum w*d, sum w) when that exceeds 1,
+    the gamma one by mean_w(d / y_hat) when that exceeds 1; untouched
+    otherwise, and the same on torch tensors."""
+    rng = np.random.default_rng(0)
+    Y = rng.uniform(0.5, 3.0, size=(20, 2))
+    w = rng.uniform(0.5, 2.0, size=20) if weighted else np.ones(20)
+    delta = rng.normal(size=(20, 2))
+    sw = w if weighted else None
+
+    def weighted_sum(values):
+        return float(values.sum(axis=1) @ w)
+
+    for scale, loss in [(4.0, "poisson"), (0.25, "gamma"), (0.5, "poisson")]:
+        A = Y * scale
+        if loss == "poisson":
+            ratio = weighted_sum(A) / max(weighted_sum(Y), 2 * w.sum())
+        else:
+            ratio = weighted_sum(Y / A) / (2 * w.sum())
+        expected = delta / max(ratio, 1.0)
+        np.testing.assert_allclose(damp_overshoot(loss, A, Y, delta, sw), expected)
+        tw = None if sw is None else torch.tensor(sw)
+        damped = damp_overshoot(
+            loss, torch.tensor(A), torch.tensor(Y), torch.tensor(delta), tw
+        )
+        np.testing.assert_allclose(damped.numpy(), expected)
+    # Scale 0.5 (below the targets) leaves Poisson's signal as it was ...
+    assert np.array_equal(damp_overshoot("poisson", Y / 2, Y, delta, sw), delta)
+    # ... and a loss without a curvature entry is never touched.
+    assert damp_overshoot("squared_error", Y * 9, Y, delta, sw) is delta

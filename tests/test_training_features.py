@@ -461,7 +461,27 @@ def test_verbose_prints_the_score_of_the_given_validation_rows(capsys):
     clf.fit(X / 10, y, X_val=X_val / 10, y_val=y_val)
     lines = capsys.readouterr().out.strip().splitlines()
     for line, score, loss in zip(lines, clf.validation_scores_, clf.validation_loss_):
-        assert f"validation_score={score:.6g}, validation_loss={loss:.6g}" in line
+        assert f"val_f1={score:.6g}, val_loss={loss:.6g}" in line
+
+
+def test_verbose_names_the_score_and_leaves_out_minus_the_loss(capsys):
+    """With scoring="loss" the score is -val_loss: printed once, as the
+    loss; with scoring=None, the estimator's own score as val_score."""
+    X, y, X_val, y_val = _with_dev_set()
+    for scoring, shown in [("loss", None), (None, "val_score")]:
+        clf = fast(RumelhartClassifier, max_iter=2, verbose=1, scoring=scoring)
+        clf.fit(X / 10, y, X_val=X_val / 10, y_val=y_val)
+        lines = capsys.readouterr().out.strip().splitlines()[:2]
+        for line, score, loss in zip(
+            lines, clf.validation_scores_, clf.validation_loss_
+        ):
+            assert line.count("val_") == (1 if shown is None else 2)
+            assert f"val_loss={loss:.6g}" in line
+            assert "validation_" not in line
+            if shown is None:
+                assert "val_score" not in line and "val_-loss" not in line
+            else:
+                assert f"{shown}={score:.6g}, val_loss=" in line
 
 
 def test_progress_bar(capsys):
@@ -473,6 +493,17 @@ def test_progress_bar(capsys):
     bar = ProgressBar(disable=False, ncols=80)
     RumelhartClassifier(max_iter=5, tol=0, callbacks=[bar]).fit(X, y)
     assert "5/5" in capsys.readouterr().err
+
+
+def test_progress_bar_names_the_validation_score(capsys):
+    pytest.importorskip("tqdm")
+    X, y, X_val, y_val = _with_dev_set()
+    bar = ProgressBar(disable=False, ncols=200)
+    clf = fast(RumelhartClassifier, max_iter=2, scoring="f1", callbacks=[bar])
+    clf.fit(X / 10, y, X_val=X_val / 10, y_val=y_val)
+    err = capsys.readouterr().err
+    assert f"val_f1={clf.validation_scores_[-1]:.4g}" in err
+    assert f"val_loss={clf.validation_loss_[-1]:.4g}" in err
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

@@ -67,6 +67,11 @@ PerEntry = Callable[[Batch], FloatArray]
 ArrayT = TypeVar("ArrayT")
 
 
+#: ``curvature(A, Y) -> (at_outputs, at_targets)``: a loss's second
+#: derivative in the output units' net input (see :class:`Loss`).
+Curvature = Callable[[Any, Any], tuple[Any, Any]]
+
+
 @dataclass(frozen=True)
 class Targets:
     """The desired outputs a loss accepts with some output unit.
@@ -150,6 +155,12 @@ class Loss:
     parameter : str or None
         What the loss's parameter per output column is (``"delta"`` of the
         Huber loss); None for a loss without one.
+    curvature : callable or None
+        ``curvature(A, Y) -> (at_outputs, at_targets)``: the loss's second
+        derivative in the output units' net input, per entry, at the
+        outputs ``A`` and where they equal the targets; for the losses whose
+        curvature grows without bound (the log link), which
+        :func:`damp_overshoot` steadies. None for the others.
     """
 
     name: str
@@ -158,6 +169,7 @@ class Loss:
     error: Error
     summed: Summed
     parameter: str | None = None
+    curvature: Curvature | None = None
 
 
 def _difference(
@@ -279,6 +291,18 @@ def _gamma(b: Batch) -> FloatArray:
     return per_entry
 
 
+def _poisson_curvature(A: Any, Y: Any) -> tuple[Any, Any]:
+    """The Poisson deviance's curvature in ``z`` (``y = exp(z)``) is ``y``:
+    the outputs, and the targets where they equal them."""
+    return A, Y
+
+
+def _gamma_curvature(A: Any, Y: Any) -> tuple[Any, Any]:
+    """The gamma deviance's curvature in ``z`` is ``d / y``: 1 where the
+    outputs equal the targets."""
+    return Y / A, Y * 0 + 1
+
+
 _EPS: dict[np.dtype[Any], float] = {}
 
 
@@ -310,12 +334,17 @@ def _on_linear_units(
 
 
 def _on_exponential_units(
-    name: str, targets: Targets, error: Error, per_entry: PerEntry
+    name: str,
+    targets: Targets,
+    error: Error,
+    per_entry: PerEntry,
+    curvature: Curvature,
 ) -> Loss:
     """A deviance with the log link: exponential output units, for which it is
-    canonical (``delta`` at the net input is the error), no dead zone."""
+    canonical (``delta`` at the net input is the error), no dead zone, and a
+    curvature that :func:`damp_overshoot` steadies."""
     outputs = {"exponential": OutputUnit(canonical=True, targets=targets)}
-    return Loss(name, outputs, False, error, _weighted(per_entry))
+    return Loss(name, outputs, False, error, _weighted(per_entry), curvature=curvature)
 
 
 _SQUARED_ERROR_UNITS = {
@@ -346,8 +375,12 @@ LOSSES: dict[str, Loss] = {
         _on_linear_units("absolute_error", _sign, _absolute_error),
         _on_linear_units("huber", _clipped, _huber, parameter="delta"),
         _on_linear_units("quantile", _step_minus_level, _pinball, "quantile level"),
-        _on_exponential_units("poisson", NON_NEGATIVE, _difference, _poisson),
-        _on_exponential_units("gamma", POSITIVE, _one_minus_ratio, _gamma),
+        _on_exponential_units(
+            "poisson", NON_NEGATIVE, _difference, _poisson, _poisson_curvature
+        ),
+        _on_exponential_units(
+            "gamma", POSITIVE, _one_minus_ratio, _gamma, _gamma_curvature
+        ),
     )
 }
 
@@ -435,6 +468,43 @@ def apply_dead_zone(errors: ArrayT, width: float) -> ArrayT:
         array: Any = errors
         array *= abs(array) >= width
     return errors
+
+
+def damp_overshoot(
+    loss: str, A: ArrayT, Y: ArrayT, delta: ArrayT, sample_weight: Any = None
+) -> ArrayT:
+    """``delta`` divided by how far the batch's curvature exceeds its value
+    at the targets, when it does (a new array); ``delta`` itself for a loss
+    without :attr:`Loss.curvature`.
+
+    With the log link the curvature of the Poisson deviance in the output
+    units' net input is the prediction itself: a step sized for the
+    targets' scale overshoots once the predictions exceed the targets, the
+    next prediction is exp of the overshoot, and the momentum rule diverges
+    (it does at the default learning rate on inputs of values near 100).
+    Dividing the batch's error signal by the ratio of its summed curvature
+    to the curvature at the targets (one positive number, at least 1)
+    bounds each step as a Newton step would, on the plain gradient's
+    direction; near a fit the ratio is 1 (with a bias, the summed
+    predictions equal the summed targets there), so the minimum and the
+    steps that reach it are the gradient's. The floor of 1 per entry keeps a
+    batch of zero counts from being silenced. Works on NumPy arrays and on
+    torch tensors alike (no device sync).
+    """
+    curvature = LOSSES[loss].curvature
+    if curvature is None:
+        return delta
+    at_outputs, at_targets = curvature(A, Y)
+    if sample_weight is not None:
+        at_outputs = at_outputs.sum(1) * sample_weight
+        at_targets = at_targets.sum(1) * sample_weight
+        floor: Any = sample_weight.sum() * A.shape[1]  # type: ignore[attr-defined]
+    else:
+        floor = A.shape[0] * A.shape[1]  # type: ignore[attr-defined]
+    expected = (at_targets.sum() - floor).clip(min=0) + floor
+    ratio = at_outputs.sum() / expected
+    damped: ArrayT = delta / ratio.clip(min=1)
+    return damped
 
 
 def error_signal(

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..._math.losses import error_signal
+from ..._math.losses import damp_overshoot, error_signal
 from ..base import row_chunks
 from ..protocol import FloatArray
 from .network import Layers, Work, backward_into, forward_into, work_arrays
@@ -97,10 +97,13 @@ def batch_gradients(
     sample_weight: FloatArray | None,
     work: Work,
     factors: Any,
+    damp: bool = False,
 ) -> float:
     """Forward and backward passes over ``(X, Y)`` in ``work``: the gradients
     of the errors scaled by ``factors`` (see
-    :func:`~rumelhart._engines.base.error_factors`) in ``work.grads``.
+    :func:`~rumelhart._engines.base.error_factors`) in ``work.grads``;
+    ``damp``: for a change of the weights, the log link's error signal
+    steadied by :func:`~rumelhart._math.losses.damp_overshoot`.
     Returns ``sum_i w_i E_i``."""
     activations = work.activations
     forward_into(net, X, activations, work.row_max, work.row_sum, work.net_inputs)
@@ -116,6 +119,10 @@ def batch_gradients(
         work.scratch[-1],
         net.loss_param,
     )
+    if damp:
+        damped = damp_overshoot(net.loss, activations[-1], Y, delta, sample_weight)
+        if damped is not delta:  # the log link
+            delta[...] = damped
     scale_errors(delta, factors)
     backward_into(net, X, delta, activations, work)
     return total
@@ -132,23 +139,26 @@ def chunked_gradients(
     factors: Any,
 ) -> tuple[float, FlatArrays]:
     """:func:`batch_gradients` over ``(X, Y)`` in chunks of ``chunk_rows()``
-    rows; the summed error and the gradients, summed over the chunks.
+    rows, for a change of the weights (damped); the summed error and the
+    gradients, summed over the chunks.
     ``work``: the batch's work arrays when it was gathered into them."""
     n = X.shape[0]
     if work is not None and work.X.shape[0] == n:
-        total = batch_gradients(net, X, Y, sample_weight, work, factors)
+        total = batch_gradients(net, X, Y, sample_weight, work, factors, damp=True)
         return total, work.grads
     rows = chunk_rows()
     if n <= rows:
-        total = batch_gradients(net, X, Y, sample_weight, buffers(n), factors)
-        return total, buffers(n).grads
+        work = buffers(n)
+        total = batch_gradients(net, X, Y, sample_weight, work, factors, damp=True)
+        return total, work.grads
     grad_sum = buffers.gradient_sum()
     total = 0.0
     for start, stop in row_chunks(n, rows):
         sw = None if sample_weight is None else sample_weight[start:stop]
         f = factors if isinstance(factors, float) else factors[start:stop]
         chunk = buffers(stop - start)
-        total += batch_gradients(net, X[start:stop], Y[start:stop], sw, chunk, f)
+        rows_X, rows_Y = X[start:stop], Y[start:stop]
+        total += batch_gradients(net, rows_X, rows_Y, sw, chunk, f, damp=True)
         if start == 0:
             np.copyto(grad_sum.flat, chunk.grads.flat)
         else:

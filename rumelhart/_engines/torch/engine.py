@@ -25,7 +25,13 @@ from numpy.typing import DTypeLike
 from scipy import sparse
 from torch import nn
 
-from ..._math.losses import check_dead_zone, check_loss_param, check_output
+from ..._math.losses import (
+    LOSSES,
+    check_dead_zone,
+    check_loss_param,
+    check_output,
+    damp_overshoot,
+)
 from ..base import EngineBase, Sweep, error_factors
 from ..protocol import Engine, FloatArray, NetworkSpec, Prepared
 from . import diagnostics, optimizer, state
@@ -248,7 +254,7 @@ class TorchMLP(EngineBase):
 
     def _sweep(self, data: Prepared) -> Sweep:
         layers = self._layers()
-        gradients = gradient_function(self.module, layers, self._output_delta)
+        gradients = gradient_function(self.module, layers, self._training_delta)
         return TorchSweep(self, data, layers, gradients)
 
     def _permutation(self, n: int) -> torch.Tensor:
@@ -264,6 +270,17 @@ class TorchMLP(EngineBase):
         return output_delta(
             self.loss, self.output_activation, raw, T, w, self.dead_zone, param
         )
+
+    def _training_delta(
+        self, raw: torch.Tensor, T: torch.Tensor, w: torch.Tensor | None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The error signal a change of the weights follows: the gradient's,
+        steadied for the log link (see ``damp_overshoot``)."""
+        delta, total = self._output_delta(raw, T, w)
+        if LOSSES[self.loss].curvature is not None:
+            outputs = output_units(raw, self.output_activation)
+            delta = damp_overshoot(self.loss, outputs, T, delta, w)
+        return delta, total
 
     def _layers(self) -> list[Layer] | None:
         """The built-in network's layers (see :func:`.network.builtin_layers`)."""
