@@ -514,8 +514,8 @@ def test_early_stopping_restores_best_weights(cls):
     assert np.argmax(scores) < len(scores) - 1 or len(scores) == 200
 
 
-@pytest.mark.parametrize(("n_samples", "refit"), [(199, True), (200, False)])
-def test_auto_early_stopping_holds_out_for_numpy_regressors_from_200_rows(
+@pytest.mark.parametrize(("n_samples", "refit"), [(1999, True), (2000, False)])
+def test_auto_early_stopping_holds_out_for_numpy_regressors_from_2000_rows(
     n_samples, refit
 ):
     rng = np.random.default_rng(0)
