@@ -234,7 +234,8 @@ STOPPING_PARAMETERS = """\
         ``True``: hold out ``validation_fraction`` of the data (stratified
         for classifiers), stop when its score stops improving and restore
         the weights (and optimizer state) of the best epoch. ``"auto"``:
-        so from 10,000 samples on; on less data, classifiers follow their
+        so from 10,000 samples on (the NumPy regressors: from 2,000); on
+        less data, classifiers follow their
         training loss, while regressors and autoencoders hold out 20 % to
         choose the number of epochs, then train that many epochs on all the
         data from the same initial weights (``stop_reason_="refit"``; the

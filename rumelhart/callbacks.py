@@ -339,6 +339,14 @@ class EarlyStopping(Callback):
         ``lr_factor`` and wait again, this many times; then stop.
     lr_factor : float, default=0.2
         Factor of each reduction of the learning rate.
+    patience_fraction : float, default=0.0
+        Patience that grows with the epochs run: a plateau is convergence
+        only once it has lasted ``max(patience, patience_fraction * t)``
+        epochs after ``t`` epochs. Early in a fit, gains come at every few
+        epochs; a network that took ``t`` epochs to get where it is may need
+        a share of ``t`` to cross its next plateau (a sigmoid unit leaving
+        its saturated or linear regime), which a fixed patience mistakes
+        for the end of learning.
 
     Attributes
     ----------
@@ -364,6 +372,7 @@ class EarlyStopping(Callback):
         min_updates: int = 0,
         lr_reductions: int = 0,
         lr_factor: float = 0.2,
+        patience_fraction: float = 0.0,
     ) -> None:
         self.monitor = monitor
         self.patience = patience
@@ -372,12 +381,18 @@ class EarlyStopping(Callback):
         self.min_updates = min_updates
         self.lr_reductions = lr_reductions
         self.lr_factor = lr_factor
+        self.patience_fraction = patience_fraction
 
     def on_fit_begin(self, context: TrainingContext) -> None:
         if self.monitor not in _MONITORS:
             raise ValueError(
                 f"EarlyStopping: monitor must be one of {sorted(_MONITORS)}, got "
                 f"{self.monitor!r}."
+            )
+        if not 0 <= self.patience_fraction < 1:
+            raise ValueError(
+                "EarlyStopping: patience_fraction must be in [0, 1) (a share of "
+                f"the epochs run), got {self.patience_fraction!r}."
             )
         self._sign = _MONITORS[self.monitor]
         self.best_ = -self._sign * math.inf
@@ -408,7 +423,8 @@ class EarlyStopping(Callback):
         # reduction; after it, patience alone decides.
         waited = context.step - self._waited_since
         crossing = waited < self.min_updates and self._wait < 10 * self.patience
-        if self._wait < self.patience or (crossing and not self.reduced_epochs_):
+        patience = max(self.patience, self.patience_fraction * context.epoch)
+        if self._wait < patience or (crossing and not self.reduced_epochs_):
             return False
         if len(self.reduced_epochs_) < self.lr_reductions:
             context.engine.lr = context.engine.lr * self.lr_factor

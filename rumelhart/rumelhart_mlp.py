@@ -45,15 +45,18 @@ _COMMON_PARAMETERS_DOC = (
     weight_decay : float or "auto", default={weight_decay}
         Fraction by which every weight (biases included) shrinks after each
         change, as in the paper's family-trees experiment (0.002 there).
-        ``"auto"`` is ``min(1e-3, 10 / n_samples)``: an L2 penalty that
-        fades as the data grow, enough to keep the logistic units of a
-        classifier from overfitting small data sets.
+        ``"auto"`` is ``min(1e-3, 5 / n_samples * min(1, n_features / 16))``:
+        a Gaussian prior on every weight, worth 5 samples' error, that fades
+        against the data as they grow, and weaker on fewer than 16 inputs,
+        where the first layer starts wider (``init_range``).
     init_range : float or "auto", default="auto"
         Initial weights and biases are drawn uniformly from
         ``[-init_range, init_range]`` (the paper: 0.3); ``"auto"`` draws each
         layer's from ``±2/sqrt(fan_in)``, so that every unit's net input has
         the same spread whatever the number of its inputs (wide enough for
-        the logistic units to start in their curved part).
+        the logistic units to start in their curved part), and the first
+        layer's from at least ``±8/n_features``: on few inputs, units as
+        wide as the data could not draw a sharp boundary.
     reduction : {{"mean", "sum"}}, default="mean"
         How the errors of a batch's samples make the error whose gradient is
         followed. ``"mean"`` (weighted mean) keeps ``eps`` independent of the

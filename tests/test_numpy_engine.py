@@ -673,3 +673,27 @@ def test_regression_losses_match_finite_differences(loss, output_activation, wei
             numeric[idx] = (up - reference()) / 2e-6
             p[idx] = saved
         np.testing.assert_allclose(g, numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("n_features", "first_bound"),
+    # max(2/sqrt(d), 8/d): 8/d on few inputs, 2/sqrt(d) from d = 16 on.
+    [(1, 8.0), (2, 4.0), (4, 2.0), (16, 0.5), (100, 0.2)],
+)
+def test_auto_init_range_sharpens_the_first_layer_on_few_inputs(
+    n_features, first_bound
+):
+    engine = NumpyMLP(
+        (n_features, 400, 1),
+        output_activation="identity",
+        loss="squared_error",
+        lr=0.1,
+        momentum=0.0,
+        seed=0,
+        init_range="auto",
+    )
+    # Each range is filled: the largest of >= 400 draws lies within 1 % of
+    # its bound (the first layer's weights and biases; the next layer's).
+    drawn = [engine.coefs[0], engine.intercepts[0], engine.coefs[1]]
+    for W, bound in zip(drawn, [first_bound, first_bound, 2 / np.sqrt(400)]):
+        assert 0.99 * bound < np.abs(W).max() <= bound

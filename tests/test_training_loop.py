@@ -514,6 +514,35 @@ def test_early_stopping_restores_best_weights(cls):
     assert np.argmax(scores) < len(scores) - 1 or len(scores) == 200
 
 
+@pytest.mark.parametrize(("n_samples", "refit"), [(1999, True), (2000, False)])
+def test_auto_early_stopping_holds_out_for_numpy_regressors_from_2000_rows(
+    n_samples, refit
+):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n_samples, 3))
+    y = X.sum(axis=1)
+    est = RumelhartRegressor(max_iter=3, random_state=0).fit(X, y)
+    # Both choose the epochs on a validation split; only "refit" trains
+    # a second time, on all the rows.
+    assert len(est.validation_scores_) >= est.n_iter_
+    assert (est.stop_reason_ == "refit") is refit
+
+
+def test_auto_weight_decay_falls_with_samples_and_with_few_inputs():
+    from rumelhart._estimator import policy
+
+    def decay(n_samples, n_features):
+        return policy.weight_decay("auto", n_samples, policy.NUMPY_AUTO, n_features)
+
+    # 5 / n per change, at most 0.1 %, times d / 16 on fewer than 16 inputs.
+    assert decay(100_000, 64) == pytest.approx(5e-5)
+    assert decay(100_000, 16) == pytest.approx(5e-5)
+    assert decay(100_000, 4) == pytest.approx(5e-5 / 4)
+    assert decay(1000, 64) == 1e-3
+    assert decay(4000, 2) == pytest.approx(5 / 4000 / 8)
+    assert policy.weight_decay(0.01, 4000, policy.NUMPY_AUTO, 2) == 0.01
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_failed_refit_leaves_estimator_unchanged(cls, blobs):
     X, y = blobs

@@ -246,6 +246,7 @@ class BaseMLP(
             target.task,
             incremental=incremental,
             continuing=continuing,
+            rules=self._backend.rules,
         )
         return FitRun(
             estimator=self,

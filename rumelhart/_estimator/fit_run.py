@@ -168,6 +168,7 @@ class FitRun:
             incremental=self.incremental,
             continuing=self.continuing,
             given=True,
+            rules=self.backend.rules,
         )
 
     def plan(
@@ -262,6 +263,7 @@ class FitRun:
                 n_iter_no_change=settings.n_iter_no_change,
                 tol=settings.tol,
                 verbose=settings.verbose,
+                rules=self.backend.rules,
             ),
             state=trained.state,
             gate=self.gate,
@@ -281,7 +283,7 @@ class FitRun:
 
         Returns the second training (the first, when Ctrl-C ended it).
         """
-        fraction = policy.AUTO.refit_validation_fraction
+        fraction = self.backend.rules.refit_validation_fraction
         plan, rows = self.plan("holdout", fraction=fraction)
         first = Trained(self.make_engine(spec, plan, rows), TrainingState(), [])
         self.train(first, rows, plan)

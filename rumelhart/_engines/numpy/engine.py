@@ -78,7 +78,8 @@ class NumpyMLP(EngineBase):
     init_range : float or "auto", default=0.3
         Initial weights and biases are uniform in ``[-init_range,
         init_range]``; ``"auto"``: in ``±AUTO_INIT_SCALE / sqrt(fan_in)``
-        for each layer (see :func:`.network.initial_params`).
+        for each layer, at least ``±AUTO_FIRST_LAYER_SCALE / n_features``
+        for the first (see :func:`.network.initial_params`).
     dtype : numpy dtype, default=np.float64
         Floating point type of weights and computations.
     dead_zone, input_mask, loss_param : optional

@@ -19,8 +19,18 @@ from ..._math.activations import ACTIVATIONS, DERIVATIVES, OUTPUT_VALUES, VALUES
 from ..protocol import FloatArray
 from .optimizer import FlatArrays
 
-#: ``init_range="auto"``: weights uniform in ``±AUTO_INIT_SCALE/sqrt(fan_in)``.
+#: ``init_range="auto"``: weights uniform in ``±AUTO_INIT_SCALE/sqrt(fan_in)``
+#: (the net input of a unit then spreads about as much as one input, whatever
+#: the fan-in) ...
 AUTO_INIT_SCALE = 2.0
+#: ... but the first layer's at least ``±AUTO_FIRST_LAYER_SCALE/n_features``:
+#: on few standardised inputs, ``2/sqrt(d)`` makes every logistic transition
+#: (a net input from -2 to 2) wider than the data's whole spread, so the
+#: units start out near-linear and must first grow their weights fourfold or
+#: more to resolve a sharp boundary (a 2-D checkerboard, a 1-D sine), which
+#: weight decay and the stopping rule cut short. At d=16 and beyond the two
+#: rules agree.
+AUTO_FIRST_LAYER_SCALE = 8.0
 
 
 class Layers(Protocol):
@@ -96,11 +106,13 @@ def initial_params(
 
     Uniform in ``[-init_range, init_range]``; ``"auto"``: in
     ``±AUTO_INIT_SCALE / sqrt(fan_in)`` for each layer, so that every unit's
-    net input has about the same spread whatever the number of inputs.
+    net input has about the same spread whatever the number of inputs, and
+    at least ``±AUTO_FIRST_LAYER_SCALE / n_features`` for the first layer,
+    so that units on few inputs start out sharp enough.
     """
     shapes = list(itertools.pairwise(layer_sizes))
     params = FlatArrays.empty(shapes + [(n_out,) for _, n_out in shapes], dtype)
-    bounds = [_bound(n_in, init_range) for n_in, _ in shapes]
+    bounds = [_bound(n_in, init_range, i == 0) for i, (n_in, _) in enumerate(shapes)]
     for W, shape, bound in zip(params, shapes, bounds):
         W[...] = rng.uniform(-bound, bound, size=shape)
     for b, (_, n_out), bound in zip(params[len(shapes) :], shapes, bounds):
@@ -108,10 +120,13 @@ def initial_params(
     return params
 
 
-def _bound(n_in: int, init_range: float | str) -> float:
-    """Half the width of a layer's initial weights (see :func:`initial_params`)."""
+def _bound(n_in: int, init_range: float | str, first: bool = False) -> float:
+    """Half the width of a layer's initial weights (see :func:`initial_params`);
+    ``first``: the layer of the inputs."""
     if isinstance(init_range, str):  # "auto"
-        return float(AUTO_INIT_SCALE / np.sqrt(max(n_in, 1)))
+        fan_in = max(n_in, 1)
+        bound = AUTO_INIT_SCALE / np.sqrt(fan_in)
+        return float(max(bound, AUTO_FIRST_LAYER_SCALE / fan_in) if first else bound)
     return float(init_range)
 
 

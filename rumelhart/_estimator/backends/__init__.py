@@ -22,6 +22,7 @@ from ..._engines.protocol import Engine, NetworkSpec
 from ..._math.losses import check_output, reduced_loss
 from ..._resources import check_fit_memory
 from ..._torch_data import is_torch_data
+from .. import policy
 
 __all__ = [
     "Backend",
@@ -53,6 +54,8 @@ class Backend(ABC, Generic[P]):
     params_type: ClassVar[type[Any]]
     #: The estimator parameter that is the learning rate.
     learning_rate_name: ClassVar[str]
+    #: The "auto" rules of the backend's estimators.
+    rules: ClassVar[policy.AutoRules] = policy.AUTO
 
     def read(self, estimator: Any) -> P:
         """The backend's parameters as the estimator has them now."""

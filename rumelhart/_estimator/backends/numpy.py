@@ -34,6 +34,7 @@ class NumpyBackend(Backend[NumpyParams]):
 
     params_type = NumpyParams
     learning_rate_name = "eps"
+    rules = policy.NUMPY_AUTO
 
     def spec(self, params: NumpyParams) -> BackendSpec:
         return BackendSpec(
@@ -49,11 +50,14 @@ class NumpyBackend(Backend[NumpyParams]):
         self, params: NumpyParams, spec: NetworkSpec, batch_size: int, n_samples: int
     ) -> Engine:
         self.check_memory(spec.layer_sizes, batch_size, np.dtype(spec.dtype).itemsize)
+        decay = policy.weight_decay(
+            params.weight_decay, n_samples, self.rules, spec.layer_sizes[0]
+        )
         engine: Engine = NumpyMLP.from_spec(
             spec,
             lr=params.eps,
             momentum=params.alpha,
-            weight_decay=policy.weight_decay(params.weight_decay, n_samples),
+            weight_decay=decay,
             init_range=params.init_range,
         )
         return engine
