@@ -28,6 +28,7 @@ SIBLINGS = [
     "time_to_accuracy",
     "quality",
     "losses",
+    "family_trees",
 ]
 
 

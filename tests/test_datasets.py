@@ -341,6 +341,27 @@ def test_family_trees_heldout_queries_are_answerable_by_analogy(trees):
         assert any(answer in trees.queries[i][2] for i in trees.train)
 
 
+def test_family_trees_training_queries_never_have_tomaso_alone(trees):
+    """What the fixed split leaves about Tomaso (docs/paper.md, why Angela's
+    husband is not answered): his unit is on in two training queries, both
+    with Emilio, while his English twin Charles answers Jennifer's husband
+    alone; and Tomaso's own spouse fact is left only as an input."""
+    train = [trees.queries[i] for i in trees.train]
+    assert [(p1, r, ans) for p1, r, ans in train if "Tomaso" in ans] == [
+        ("Alfonso", "uncle", ("Emilio", "Tomaso")),
+        ("Sophia", "uncle", ("Emilio", "Tomaso")),
+    ]
+    assert [(p1, r, ans) for p1, r, ans in train if "Charles" in ans] == [
+        ("Jennifer", "husband", ("Charles",)),
+        ("Colin", "uncle", ("Arthur", "Charles")),
+        ("Charlotte", "uncle", ("Arthur", "Charles")),
+    ]
+    assert ("Tomaso", "wife", ("Angela",)) in train
+    # Every other person is the sole answer of some training query.
+    alone = {ans[0] for _, _, ans in train if len(ans) == 1}
+    assert set(trees.people) - alone == {"Tomaso"}
+
+
 def test_family_trees_split_is_a_fresh_copy():
     a, b = load_family_trees(), load_family_trees()
     a.heldout[0] = 0

@@ -214,6 +214,17 @@ def test_family_trees_example(tmp_path):
     assert sum(numbers(tuned["heldout"])) >= 2 * seeds
     assert int(tuned["all_four"]) >= 1
     assert tuned["train_total"] == f"{100 * seeds}/{100 * seeds}"
+    # Angela's husband: Tomaso is never the sole answer of a training query,
+    # and the network answers someone else (docs/paper.md).
+    assert (
+        "training queries answered by Tomaso: Alfonso's uncle (Emilio, Tomaso); "
+        "Sophia's uncle (Emilio, Tomaso)" in stdout
+    )
+    angela = summary(stdout, "ANGELA_HUSBAND recipe=tuned ")
+    assert int(angela["seeds"]) == seeds
+    assert float(angela["tomaso_mean"]) < 0.5
+    line = next(x for x in stdout.splitlines() if x.startswith("ANGELA_HUSBAND"))
+    assert "Marco" in line.split("above_half=")[1]
     # The person units: one follows nationality (the paper's Figure 4).
     nationality = [
         abs(float(c)) for c in re.findall(r"nationality ([-+]\d\.\d\d)", stdout)
