@@ -334,6 +334,13 @@ class EarlyStopping(Callback):
         ``lr_factor`` and wait again, this many times; then stop.
     lr_factor : float, default=0.2
         Factor of each reduction of the learning rate.
+    patience_growth : float, default=0.0
+        Patience that grows with the training: wait at least this fraction
+        of the epochs run up to the last improvement of more than
+        ``min_delta`` (``patience`` when larger). A long, steady descent
+        then crosses its plateaus, while a quantity that has turned (a
+        validation loss past its minimum) stops training within a fixed
+        share of the epochs already spent.
 
     Attributes
     ----------
@@ -359,6 +366,7 @@ class EarlyStopping(Callback):
         min_updates: int = 0,
         lr_reductions: int = 0,
         lr_factor: float = 0.2,
+        patience_growth: float = 0.0,
     ) -> None:
         self.monitor = monitor
         self.patience = patience
@@ -367,6 +375,7 @@ class EarlyStopping(Callback):
         self.min_updates = min_updates
         self.lr_reductions = lr_reductions
         self.lr_factor = lr_factor
+        self.patience_growth = patience_growth
 
     def on_fit_begin(self, context: TrainingContext) -> None:
         if self.monitor not in _MONITORS:
@@ -381,6 +390,7 @@ class EarlyStopping(Callback):
         self._snapshot = None
         self._wait = 0
         self._waited_since = context.step  # the step of the last improvement
+        self._improved_epoch = 0  # the epoch of the last improvement
         self.reduced_epochs_: list[int] = []
 
     def on_epoch_end(self, context: TrainingContext) -> bool:
@@ -397,13 +407,14 @@ class EarlyStopping(Callback):
                 self._snapshot = context.engine.snapshot()
         if gain > self.min_delta:
             self._wait, self._waited_since = 0, context.step
+            self._improved_epoch = context.epoch
         else:
             self._wait += 1
         # The wait in updates is for crossing plateaus before the first
         # reduction; after it, patience alone decides.
         waited = context.step - self._waited_since
         crossing = waited < self.min_updates and self._wait < 10 * self.patience
-        if self._wait < self.patience or (crossing and not self.reduced_epochs_):
+        if self._wait < self._patience() or (crossing and not self.reduced_epochs_):
             return False
         if len(self.reduced_epochs_) < self.lr_reductions:
             context.engine.lr = context.engine.lr * self.lr_factor
@@ -413,6 +424,11 @@ class EarlyStopping(Callback):
         self.stopped_epoch_ = context.epoch
         context.stop_reason = "converged"
         return True
+
+    def _patience(self) -> int:
+        """Epochs to wait now: ``patience``, or more after a late improvement."""
+        grown = math.ceil(self.patience_growth * self._improved_epoch)
+        return max(self.patience, grown)
 
     def on_fit_end(self, context: TrainingContext) -> None:
         if self._snapshot is not None and self.best_epoch_ < context.epoch:

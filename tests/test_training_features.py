@@ -1,5 +1,7 @@
 """Validation, incremental learning, callbacks, diagnostics, LR finder, plots."""
 
+import types
+
 import numpy as np
 import pytest
 import sklearn
@@ -385,6 +387,44 @@ def test_early_stopping_callback_and_stop_training(cls):
     est = fast(cls, batch_size=10, max_iter=50, callbacks=[StopAtStep()]).fit(X, y)
     assert est.n_steps_ == 7
     assert est.n_iter_ == 0 or est.n_iter_ == len(est.loss_curve_)
+
+
+class _Steps:
+    """The part of a training context that EarlyStopping reads, stepped by hand."""
+
+    def __init__(self):
+        self.epoch, self.step, self.logs, self.stop_reason = 0, 0, {}, None
+        self.engine = types.SimpleNamespace(lr=1.0, snapshot=lambda: None)
+
+
+def _stopped_epoch(values, **params):
+    """The epoch at which EarlyStopping(monitor="loss", **params) stops on
+    the loss sequence ``values`` (None: never)."""
+    stopper, context = EarlyStopping(monitor="loss", **params), _Steps()
+    stopper.on_fit_begin(context)
+    for epoch, value in enumerate(values, start=1):
+        context.epoch, context.step, context.logs = epoch, epoch, {"loss": value}
+        if stopper.on_epoch_end(context):
+            return epoch
+    return None
+
+
+def test_patience_grows_with_the_epoch_of_the_best():
+    # Falls until epoch 40, then flat: patience 10 stops 10 epochs later;
+    # with patience_growth=0.5 the wait is 0.5 * 40 = 20 epochs.
+    values = [1.0 - 0.01 * min(epoch, 40) for epoch in range(1, 200)]
+    assert _stopped_epoch(values, patience=10) == 50
+    assert _stopped_epoch(values, patience=10, patience_growth=0.5) == 60
+    # An early best keeps the fixed patience: 0.5 * 4 < 10.
+    early = [1.0 - 0.01 * min(epoch, 4) for epoch in range(1, 200)]
+    assert _stopped_epoch(early, patience=10, patience_growth=0.5) == 14
+    # The wait grows from the last improvement of more than min_delta: a
+    # creep of 1e-5 an epoch after epoch 40 (new bests, none by 1e-4) does
+    # not extend it.
+    creep = [v - 1e-5 * epoch for epoch, v in enumerate(values, start=1)]
+    assert _stopped_epoch(creep, patience=10, min_delta=1e-4) == 50
+    grown = _stopped_epoch(creep, patience=10, min_delta=1e-4, patience_growth=0.5)
+    assert grown == 60
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
