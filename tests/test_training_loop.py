@@ -514,6 +514,41 @@ def test_early_stopping_restores_best_weights(cls):
     assert np.argmax(scores) < len(scores) - 1 or len(scores) == 200
 
 
+@pytest.mark.parametrize("cls", TORCH_CLASSIFIERS + TORCH_REGRESSORS)
+def test_torch_auto_stops_on_a_held_out_split_of_small_data(cls):
+    # early_stopping="auto" below holdout_from_samples: one training, on a
+    # held-out split whose score is recorded every epoch (not the training
+    # loss, not "refit"'s second training), and the best epoch restored.
+    X, y = make_classification(n_samples=300, n_features=10, flip_y=0.2, random_state=0)
+    est = fast(cls, max_iter=1000).fit(X, y)
+    assert est.validation_scores_ is not None
+    assert len(est.validation_scores_) == est.n_iter_ == len(est.loss_curve_)
+    assert est.stop_reason_ == "converged"
+    assert est.best_validation_score_ == max(est.validation_scores_)
+
+
+def test_auto_validation_mode_by_family():
+    from rumelhart._estimator import policy
+
+    def mode(task, family, n_samples=1000, **kwargs):
+        return policy.validation_mode(
+            "auto",
+            n_samples,
+            task,
+            incremental=False,
+            continuing=False,
+            family=family,
+            **kwargs,
+        )
+
+    for task in ["binary", "multiclass", "multilabel", "regression"]:
+        assert mode(task, "torch") == "holdout"
+        assert mode(task, "numpy") == policy.AUTO.small_data_validation[task]
+        assert mode(task, "torch", n_samples=50) == "off"  # 10 held out: too few
+        assert mode(task, "torch", n_samples=10**5) == "holdout"
+    assert mode("reconstruction", "torch") == "refit"  # the autoencoder's as before
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_failed_refit_leaves_estimator_unchanged(cls, blobs):
     X, y = blobs

@@ -233,6 +233,7 @@ class BaseMLP(
             target.task,
             incremental=incremental,
             continuing=continuing,
+            family=self._backend.family,
         )
         return FitRun(
             estimator=self,

@@ -168,6 +168,7 @@ class FitRun:
             incremental=self.incremental,
             continuing=self.continuing,
             given=True,
+            family=self.backend.family,
         )
 
     def plan(
@@ -262,6 +263,7 @@ class FitRun:
                 n_iter_no_change=settings.n_iter_no_change,
                 tol=settings.tol,
                 verbose=settings.verbose,
+                family=self.backend.family,
             ),
             state=trained.state,
             gate=self.gate,

@@ -53,6 +53,9 @@ class Backend(ABC, Generic[P]):
     params_type: ClassVar[type[Any]]
     #: The estimator parameter that is the learning rate.
     learning_rate_name: ClassVar[str]
+    #: Whose "auto" rules apply where the backends differ (see
+    #: :mod:`rumelhart._estimator.policy`): "numpy" or "torch".
+    family: ClassVar[str] = "numpy"
 
     def read(self, estimator: Any) -> P:
         """The backend's parameters as the estimator has them now."""

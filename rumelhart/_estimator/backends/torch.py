@@ -51,6 +51,7 @@ class TorchBackend(Backend[TorchParams]):
 
     params_type = TorchParams
     learning_rate_name = "lr"
+    family = "torch"
 
     def spec(self, params: TorchParams) -> BackendSpec:
         return BackendSpec(
