@@ -29,7 +29,7 @@ from ._regressor import MLPRegressorBase
 _TORCH_CONSTRAINTS = {
     "activation": [StrOptions(set(ACTIVATIONS))],
     "optimizer": [StrOptions({"sgd", "adam", "adamw"})],
-    "lr": [Interval(Real, 0, None, closed="neither")],
+    "lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
     "momentum": [Interval(Real, 0, 1, closed="left")],
     "weight_decay": [Interval(Real, 0, None, closed="left")],
     "lr_schedule": [StrOptions({"constant", "onecycle", "cosine"})],
@@ -48,7 +48,7 @@ _TRAINING_DOC = (
     + ACTIVATIONS_DOC
     + """    optimizer : {"adam", "adamw", "sgd"}, default="adam"
         ``"sgd"`` with ``momentum`` is eq. 9 of Rumelhart et al. (1986).
-    lr : float, default={lr}
+    lr : {lr}
         Learning rate (peak rate with ``lr_schedule="onecycle"``).{lr_why}
     momentum : float, default=0.9
         Momentum of ``"sgd"``; ignored by the Adam optimizers.
@@ -256,7 +256,7 @@ class TorchMLPClassifier(MLPClassifierBase):
         dead_zone=0.0,
         activation="relu",
         optimizer="adam",
-        lr=1e-2,
+        lr="auto",
         momentum=0.9,
         weight_decay=0.0,
         lr_schedule="constant",
@@ -371,7 +371,7 @@ class TorchMLPRegressor(MLPRegressorBase):
         quantile=0.5,
         activation="relu",
         optimizer="adam",
-        lr=1e-2,
+        lr="auto",
         momentum=0.9,
         weight_decay=0.0,
         lr_schedule="constant",
@@ -439,7 +439,7 @@ class TorchAutoencoder(MLPAutoencoderBase):
     hidden_layer_sizes : tuple of int, default=(8,)
         Units of each hidden layer, e.g. ``(64, 8, 64)``.
 """
-        + _training_doc("1e-3")
+        + _training_doc("float, default=1e-3")
         + AUTOENCODER_REPRESENTATION
         + CALLBACKS_PARAMETER
         + """

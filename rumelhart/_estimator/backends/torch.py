@@ -24,6 +24,7 @@ from ..._engines.torch import (
     torch,
 )
 from ..._torch_data import dataset_to_arrays, is_torch_data
+from .. import policy
 from . import Backend, BackendSpec, Engine, NetworkSpec
 from .custom_module import check_module_params, construct_module
 
@@ -36,7 +37,7 @@ class TorchParams:
 
     activation: str
     optimizer: str
-    lr: float
+    lr: float | str
     momentum: float
     weight_decay: float
     lr_schedule: str
@@ -59,8 +60,11 @@ class TorchBackend(Backend[TorchParams]):
             hidden_activation=params.activation,
         )
 
-    def learning_rate(self, params: TorchParams) -> float:
+    def learning_rate(self, params: TorchParams) -> float | str:
         return params.lr
+
+    def resolve(self, params: TorchParams, *, incremental: bool) -> TorchParams:
+        return replace(params, lr=policy.torch_lr(params.lr, incremental=incremental))
 
     @contextmanager
     def process_state(self) -> Iterator[None]:
