@@ -78,8 +78,11 @@ class EpochLog:
 
     def column(self, name: str) -> NDArray[np.float64]:
         """One column as a NumPy array (a copy)."""
-        column: NDArray[np.float64] = self._columns[name][: self._size].copy()
-        return column
+        column = self._columns[name][: self._size]
+        # A column no row has filled since a copy trimmed it (a warm start
+        # without the validation split of the first fit) is NaN from there.
+        missing = np.full(self._size - len(column), np.nan)
+        return np.concatenate([column, missing])
 
     def __len__(self) -> int:
         return self._size
@@ -92,7 +95,7 @@ class EpochLog:
         index %= self._size
         row: dict[str, float] = {}
         for name, column in self._columns.items():
-            value = column[index]
+            value = column[index] if index < len(column) else np.nan
             if not np.isnan(value):
                 row[name] = int(value) if name == "epoch" else float(value)
         return row

@@ -339,14 +339,13 @@ class EarlyStopping(Callback):
         ``lr_factor`` and wait again, this many times; then stop.
     lr_factor : float, default=0.2
         Factor of each reduction of the learning rate.
-    patience_fraction : float, default=0.0
-        Patience that grows with the epochs run: a plateau is convergence
-        only once it has lasted ``max(patience, patience_fraction * t)``
-        epochs after ``t`` epochs. Early in a fit, gains come at every few
-        epochs; a network that took ``t`` epochs to get where it is may need
-        a share of ``t`` to cross its next plateau (a sigmoid unit leaving
-        its saturated or linear regime), which a fixed patience mistakes
-        for the end of learning.
+    patience_growth : float, default=0.0
+        Patience that grows with the training: wait at least this fraction
+        of the epochs run up to the last improvement of more than
+        ``min_delta`` (``patience`` when larger). A long, steady descent
+        then crosses its plateaus, while a quantity that has turned (a
+        validation loss past its minimum) stops training within a fixed
+        share of the epochs already spent.
 
     Attributes
     ----------
@@ -372,7 +371,7 @@ class EarlyStopping(Callback):
         min_updates: int = 0,
         lr_reductions: int = 0,
         lr_factor: float = 0.2,
-        patience_fraction: float = 0.0,
+        patience_growth: float = 0.0,
     ) -> None:
         self.monitor = monitor
         self.patience = patience
@@ -381,7 +380,7 @@ class EarlyStopping(Callback):
         self.min_updates = min_updates
         self.lr_reductions = lr_reductions
         self.lr_factor = lr_factor
-        self.patience_fraction = patience_fraction
+        self.patience_growth = patience_growth
 
     def on_fit_begin(self, context: TrainingContext) -> None:
         if self.monitor not in _MONITORS:
@@ -389,10 +388,10 @@ class EarlyStopping(Callback):
                 f"EarlyStopping: monitor must be one of {sorted(_MONITORS)}, got "
                 f"{self.monitor!r}."
             )
-        if not 0 <= self.patience_fraction < 1:
+        if not 0 <= self.patience_growth < math.inf:
             raise ValueError(
-                "EarlyStopping: patience_fraction must be in [0, 1) (a share of "
-                f"the epochs run), got {self.patience_fraction!r}."
+                "EarlyStopping: patience_growth must be a finite number >= 0 (a "
+                f"share of the epochs run), got {self.patience_growth!r}."
             )
         self._sign = _MONITORS[self.monitor]
         self.best_ = -self._sign * math.inf
@@ -401,6 +400,7 @@ class EarlyStopping(Callback):
         self._snapshot = None
         self._wait = 0
         self._waited_since = context.step  # the step of the last improvement
+        self._improved_epoch = 0  # the epoch of the last improvement
         self.reduced_epochs_: list[int] = []
 
     def on_epoch_end(self, context: TrainingContext) -> bool:
@@ -417,14 +417,14 @@ class EarlyStopping(Callback):
                 self._snapshot = context.engine.snapshot()
         if gain > self.min_delta:
             self._wait, self._waited_since = 0, context.step
+            self._improved_epoch = context.epoch
         else:
             self._wait += 1
         # The wait in updates is for crossing plateaus before the first
         # reduction; after it, patience alone decides.
         waited = context.step - self._waited_since
         crossing = waited < self.min_updates and self._wait < 10 * self.patience
-        patience = max(self.patience, self.patience_fraction * context.epoch)
-        if self._wait < patience or (crossing and not self.reduced_epochs_):
+        if self._wait < self._patience() or (crossing and not self.reduced_epochs_):
             return False
         if len(self.reduced_epochs_) < self.lr_reductions:
             context.engine.lr = context.engine.lr * self.lr_factor
@@ -434,6 +434,11 @@ class EarlyStopping(Callback):
         self.stopped_epoch_ = context.epoch
         context.stop_reason = "converged"
         return True
+
+    def _patience(self) -> int:
+        """Epochs to wait now: ``patience``, or more after a late improvement."""
+        grown = math.ceil(self.patience_growth * self._improved_epoch)
+        return max(self.patience, grown)
 
     def on_fit_end(self, context: TrainingContext) -> None:
         if self._snapshot is not None and self.best_epoch_ < context.epoch:

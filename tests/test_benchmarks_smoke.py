@@ -171,3 +171,14 @@ def test_strict_exits_non_zero_when_a_target_fails(bench, monkeypatch, capsys, l
     else:
         assert status == 1
         assert "FAIL  RumelhartClassifier <= 1e-09x MLPClassifier" in out
+
+
+def test_incremental_prints_both_estimators(capsys):
+    pytest.importorskip("torch")
+    pytest.importorskip("dask_ml")
+    with benchmark_modules("contenders", "incremental") as modules:
+        args = ["--n-samples", "400", "--blocks", "2", "--passes", "2"]
+        modules.incremental.main(args)
+    out = capsys.readouterr().out
+    for name in ("MLPClassifier", "TorchMLPClassifier"):
+        assert f"{name}: Incremental" in out

@@ -235,3 +235,38 @@ def test_model_trained_on_gpu_loads_on_cpu_only_machine(monkeypatch):
     engine.__setstate__(state)
     assert engine.device.type == "cpu"
     np.testing.assert_allclose(engine.predict(X), clf._engine.predict(X))
+
+
+class _FirstLearningRate:
+    """A callback recording the engine's learning rate as training starts
+    (a class-level log: fit trains with copies of its callbacks)."""
+
+    seen: list = []
+
+    @classmethod
+    def make(cls):
+        from rumelhart.callbacks import Callback
+
+        class Recorder(Callback):
+            def on_fit_begin(self, context):
+                cls.seen.append(context.engine.lr)
+
+        return Recorder()
+
+
+@pytest.mark.parametrize("cls", [TorchMLPClassifier, TorchMLPRegressor])
+def test_lr_auto_is_fast_in_fit_and_adams_usual_in_partial_fit(cls):
+    X, y = make_classification(n_samples=200, n_features=5, random_state=0)
+    _FirstLearningRate.seen = []
+    est = cls(max_iter=2, device="cpu", random_state=0)
+    assert est.lr == "auto"
+    est.set_params(callbacks=[_FirstLearningRate.make()]).fit(X, y)
+    kwargs = {"classes": [0, 1]} if cls is TorchMLPClassifier else {}
+    clone_ = cls(device="cpu", random_state=0, callbacks=[_FirstLearningRate.make()])
+    clone_.partial_fit(X, y, **kwargs)
+    cls(lr=0.05, max_iter=1, device="cpu", callbacks=[_FirstLearningRate.make()]).fit(
+        X, y
+    )
+    assert _FirstLearningRate.seen == pytest.approx([1e-2, 1e-3, 0.05])
+    with pytest.raises(ValueError, match="lr"):
+        cls(lr="fast").fit(X, y)

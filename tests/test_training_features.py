@@ -1,5 +1,7 @@
 """Validation, incremental learning, callbacks, diagnostics, LR finder, plots."""
 
+import types
+
 import numpy as np
 import pytest
 import sklearn
@@ -390,6 +392,44 @@ def test_early_stopping_callback_and_stop_training(cls):
     assert est.n_iter_ == 0 or est.n_iter_ == len(est.loss_curve_)
 
 
+class _Steps:
+    """The part of a training context that EarlyStopping reads, stepped by hand."""
+
+    def __init__(self):
+        self.epoch, self.step, self.logs, self.stop_reason = 0, 0, {}, None
+        self.engine = types.SimpleNamespace(lr=1.0, snapshot=lambda: None)
+
+
+def _stopped_epoch(values, **params):
+    """The epoch at which EarlyStopping(monitor="loss", **params) stops on
+    the loss sequence ``values`` (None: never)."""
+    stopper, context = EarlyStopping(monitor="loss", **params), _Steps()
+    stopper.on_fit_begin(context)
+    for epoch, value in enumerate(values, start=1):
+        context.epoch, context.step, context.logs = epoch, epoch, {"loss": value}
+        if stopper.on_epoch_end(context):
+            return epoch
+    return None
+
+
+def test_patience_grows_with_the_epoch_of_the_best():
+    # Falls until epoch 40, then flat: patience 10 stops 10 epochs later;
+    # with patience_growth=0.5 the wait is 0.5 * 40 = 20 epochs.
+    values = [1.0 - 0.01 * min(epoch, 40) for epoch in range(1, 200)]
+    assert _stopped_epoch(values, patience=10) == 50
+    assert _stopped_epoch(values, patience=10, patience_growth=0.5) == 60
+    # An early best keeps the fixed patience: 0.5 * 4 < 10.
+    early = [1.0 - 0.01 * min(epoch, 4) for epoch in range(1, 200)]
+    assert _stopped_epoch(early, patience=10, patience_growth=0.5) == 14
+    # The wait grows from the last improvement of more than min_delta: a
+    # creep of 1e-5 an epoch after epoch 40 (new bests, none by 1e-4) does
+    # not extend it.
+    creep = [v - 1e-5 * epoch for epoch, v in enumerate(values, start=1)]
+    assert _stopped_epoch(creep, patience=10, min_delta=1e-4) == 50
+    grown = _stopped_epoch(creep, patience=10, min_delta=1e-4, patience_growth=0.5)
+    assert grown == 60
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_keyboard_interrupt_keeps_weights_so_far(cls):
     X, y = make_blobs(n_samples=100, centers=2, random_state=0)
@@ -641,20 +681,20 @@ def _stop_epoch(stopper, losses):
 
 
 @pytest.mark.parametrize(
-    ("fraction", "expected"),
+    ("growth", "expected"),
     # 40 epochs of gains, then a plateau: a fixed patience of 5 stops at 45;
-    # a quarter of the epochs run needs the plateau to last 0.25 t, first
-    # at t = 54 (14 epochs flat >= 13.5).
-    [(0.0, 45), (0.25, 54), (0.5, 80)],
+    # a patience of a quarter (a half) of the 40 epochs that led to the last
+    # gain waits 10 (20) flat epochs.
+    [(0.0, 45), (0.25, 50), (0.5, 60)],
 )
-def test_early_stopping_patience_grows_with_the_epochs_run(fraction, expected):
+def test_early_stopping_patience_grows_with_the_epochs_run(growth, expected):
     losses = [100.0 - epoch for epoch in range(1, 41)] + [60.0] * 100
-    stopper = EarlyStopping(patience=5, patience_fraction=fraction)
+    stopper = EarlyStopping(patience=5, patience_growth=growth)
     assert _stop_epoch(stopper, losses) == expected
     assert stopper.best_epoch_ == 40
 
 
-@pytest.mark.parametrize("fraction", [-0.1, 1.0, 2])
-def test_early_stopping_refuses_a_patience_fraction_outside_0_1(fraction):
-    with pytest.raises(ValueError, match=r"patience_fraction must be in \[0, 1\)"):
-        _stop_epoch(EarlyStopping(patience_fraction=fraction), [1.0])
+@pytest.mark.parametrize("growth", [-0.1, float("inf"), float("nan")])
+def test_early_stopping_refuses_a_patience_growth_that_is_no_share(growth):
+    with pytest.raises(ValueError, match=r"patience_growth must be a finite number"):
+        _stop_epoch(EarlyStopping(patience_growth=growth), [1.0])

@@ -543,6 +543,43 @@ def test_auto_weight_decay_falls_with_samples_and_with_few_inputs():
     assert policy.weight_decay(0.01, 4000, policy.NUMPY_AUTO, 2) == 0.01
 
 
+@pytest.mark.parametrize("cls", TORCH_CLASSIFIERS + TORCH_REGRESSORS)
+def test_torch_auto_stops_on_a_held_out_split_of_small_data(cls):
+    # early_stopping="auto" below holdout_from_samples: one training, on a
+    # held-out split whose score is recorded every epoch (not the training
+    # loss, not "refit"'s second training), and the best epoch restored.
+    X, y = make_classification(n_samples=300, n_features=10, flip_y=0.2, random_state=0)
+    est = fast(cls, max_iter=1000).fit(X, y)
+    assert est.validation_scores_ is not None
+    assert len(est.validation_scores_) == est.n_iter_ == len(est.loss_curve_)
+    assert est.stop_reason_ == "converged"
+    assert est.best_validation_score_ == max(est.validation_scores_)
+
+
+def test_auto_validation_mode_by_backend():
+    from rumelhart._estimator import policy
+
+    rules = {"numpy": policy.NUMPY_AUTO, "torch": policy.TORCH_AUTO}
+
+    def mode(task, family, n_samples=1000, **kwargs):
+        return policy.validation_mode(
+            "auto",
+            n_samples,
+            task,
+            incremental=False,
+            continuing=False,
+            rules=rules[family],
+            **kwargs,
+        )
+
+    for task in ["binary", "multiclass", "multilabel", "regression"]:
+        assert mode(task, "torch") == "holdout"
+        assert mode(task, "numpy") == policy.AUTO.small_data_validation[task]
+        assert mode(task, "torch", n_samples=50) == "off"  # 10 held out: too few
+        assert mode(task, "torch", n_samples=10**5) == "holdout"
+    assert mode("reconstruction", "torch") == "refit"  # the autoencoder's as before
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_failed_refit_leaves_estimator_unchanged(cls, blobs):
     X, y = blobs

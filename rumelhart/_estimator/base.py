@@ -222,6 +222,7 @@ class BaseMLP(
         """Check the parameters and the data, encode the targets: the run."""
         self._validate_params()
         params = self._backend.read(self)
+        params = self._backend.resolve(params, incremental=incremental)
         self._backend.warn_about(params)
         hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
         continuing = self._continuing(incremental)

@@ -63,6 +63,11 @@ class Backend(ABC, Generic[P]):
         params: P = self.params_type(**{n: getattr(estimator, n) for n in names})
         return params
 
+    def resolve(self, params: P, *, incremental: bool) -> P:
+        """``params`` with its "auto" values made concrete for a ``fit``
+        (``incremental=False``) or a ``partial_fit`` call."""
+        return params
+
     @abstractmethod
     def spec(self, params: P) -> BackendSpec:
         """The :class:`BackendSpec` of ``params``."""

@@ -24,6 +24,7 @@ from ..._engines.torch import (
     torch,
 )
 from ..._torch_data import dataset_to_arrays, is_torch_data
+from .. import policy
 from . import Backend, BackendSpec, Engine, NetworkSpec
 from .custom_module import check_module_params, construct_module
 
@@ -36,7 +37,7 @@ class TorchParams:
 
     activation: str
     optimizer: str
-    lr: float
+    lr: float | str
     momentum: float
     weight_decay: float
     lr_schedule: str
@@ -51,6 +52,7 @@ class TorchBackend(Backend[TorchParams]):
 
     params_type = TorchParams
     learning_rate_name = "lr"
+    rules = policy.TORCH_AUTO
 
     def spec(self, params: TorchParams) -> BackendSpec:
         return BackendSpec(
@@ -58,8 +60,12 @@ class TorchBackend(Backend[TorchParams]):
             hidden_activation=params.activation,
         )
 
-    def learning_rate(self, params: TorchParams) -> float:
+    def learning_rate(self, params: TorchParams) -> float | str:
         return params.lr
+
+    def resolve(self, params: TorchParams, *, incremental: bool) -> TorchParams:
+        lr = policy.torch_lr(params.lr, incremental=incremental, rules=self.rules)
+        return replace(params, lr=lr)
 
     @contextmanager
     def process_state(self) -> Iterator[None]:
