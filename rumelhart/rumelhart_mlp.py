@@ -371,6 +371,7 @@ class RumelhartAutoencoder(MLPAutoencoderBase):
         hidden_layer_sizes=(8,),
         *,
         output_activation="identity",
+        init="auto",
         activation="logistic",
         eps=0.05,
         alpha=0.9,
@@ -394,6 +395,7 @@ class RumelhartAutoencoder(MLPAutoencoderBase):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.output_activation = output_activation
+        self.init = init
         self.activation = activation
         self.eps = eps
         self.alpha = alpha

@@ -466,6 +466,7 @@ class TorchAutoencoder(MLPAutoencoderBase):
         hidden_layer_sizes=(8,),
         *,
         output_activation="identity",
+        init="auto",
         activation="relu",
         optimizer="adam",
         lr=1e-3,
@@ -491,6 +492,7 @@ class TorchAutoencoder(MLPAutoencoderBase):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.output_activation = output_activation
+        self.init = init
         self.activation = activation
         self.optimizer = optimizer
         self.lr = lr
