@@ -204,3 +204,18 @@ def test_init_pca_and_random_start_differently(cls):
     random_codes = [fit("random", seed) for seed in (0, 1)]
     np.testing.assert_allclose(pca_codes[0], pca_codes[1], rtol=1e-6, atol=1e-6)
     assert not np.allclose(random_codes[0], random_codes[1], atol=1e-2)
+
+
+def test_numpy_step_is_capped_at_the_stable_step_of_the_pca_start():
+    """Squashing units carry the principal coordinates with large weights
+    out: eq. 9 at eps=0.05 leaves that start within an epoch (8.8x PCA's
+    error, issue 23). The cap keeps every epoch near PCA, with no held-out
+    split to fall back on."""
+    from sklearn.datasets import load_breast_cancer
+
+    X_train, X_test = _standardised_split(load_breast_cancer)
+    ae = RumelhartAutoencoder(
+        (6,), eps=0.05, early_stopping=False, max_iter=50, random_state=0
+    ).fit(X_train)
+    assert ae._engine.lr < 0.05
+    assert -ae.score(X_test) <= 1.05 * _pca_test_error(X_train, X_test, 6)

@@ -25,19 +25,18 @@ from numpy.typing import NDArray
 from .._math.activations import ACTIVATIONS, ALIASES
 
 #: Squashing units: net input ``c p_j / s_j`` around their steepest point
-#: 0, with ``c`` small enough that the logistic's cubic term changes a
-#: coordinate's reconstruction by under 0.1 % of its variance. Their weights
-#: out are then large (``s_j / (f'(0) c)``), which makes the start stiff: eq. 9
-#: at its usual step sizes leaves it within an epoch, so ``init="auto"``
-#: starts them at random.
-SQUASHING = {"logistic": 0.25, "tanh": 0.125}  # tanh(u / 2) is the logistic
+#: 0, ``c`` small enough that the logistic's cubic term changes a Gaussian
+#: coordinate's reconstruction by under 0.1 % of its variance, and smaller
+#: where the data have far tails: no training row's net input beyond the
+#: second number (0.5: the logistic is then within 2 % of its tangent). The
+#: weights out are large (``s_j / (f'(0) c)``): a stiff start, hence the NumPy
+#: backend's step cap (``policy.AutoRules.stable_step_share``).
+SQUASHING = {"logistic": (0.25, 0.5), "tanh": (0.125, 0.25)}  # tanh(u/2): logistic
 #: Rectifiers (and linear units): net input ``p_j + offset`` with weights of
 #: one in and out, the offset ``RECTIFIER_OFFSET[0] + RECTIFIER_OFFSET[1] *
 #: s_j``: linear (exactly, for the ReLU) unless a coordinate lies 8 spreads
 #: below its mean, and as well conditioned as the linear autoencoder itself.
 RECTIFIER_OFFSET = (4.0, 8.0)
-#: Units on which ``init="auto"`` starts on the PCA path.
-WELL_CONDITIONED = ("identity", "relu", "leaky_relu", "elu", "softplus", "gelu", "silu")
 
 Arrays = list[NDArray[Any]]
 
@@ -46,11 +45,6 @@ def supports(activation: str) -> bool:
     """Whether ``activation`` has a NumPy value to linearise."""
     entry = ACTIVATIONS.get(ALIASES.get(activation, activation))
     return entry is not None and entry.value is not None
-
-
-def well_conditioned(activation: str) -> bool:
-    """Whether eq. 9 trains on from the PCA path of ``activation``'s units."""
-    return ALIASES.get(activation, activation) in WELL_CONDITIONED
 
 
 def pca_start(
@@ -86,7 +80,8 @@ def pca_start(
     hidden = list(layer_sizes[1:-1])
     carried = _carried(hidden, components.shape[1])
     r = carried[0]
-    gain, a0 = _operating_point(name, spreads[:r])
+    peaks = np.abs((np.asarray(X, dtype=np.float64) - mean) @ components[:, :r]).max(0)
+    gain, a0 = _operating_point(name, spreads[:r], peaks)
     f0, f1 = _value_and_slope(name, a0)
     coefs = [np.array(w, dtype=np.float64) for w in weights[0]]
     intercepts = [np.array(b, dtype=np.float64) for b in weights[1]]
@@ -109,12 +104,14 @@ def pca_start(
 
 
 def _operating_point(
-    name: str, spreads: NDArray[Any]
+    name: str, spreads: NDArray[Any], peaks: NDArray[Any]
 ) -> tuple[NDArray[Any], NDArray[Any]]:
     """Each carrying unit's gain (net input per unit of coordinate) and
     offset (its net input at the mean)."""
     if name in SQUASHING:
-        return SQUASHING[name] / spreads, np.zeros_like(spreads)
+        c, most = SQUASHING[name]
+        gain = np.minimum(c / spreads, most / np.maximum(peaks, 1e-300))
+        return gain, np.zeros_like(spreads)
     if name == "identity":
         return np.ones_like(spreads), np.zeros_like(spreads)
     low, per_spread = RECTIFIER_OFFSET
