@@ -33,9 +33,10 @@ from .._math.activations import ACTIVATIONS, ALIASES
 #: backend's step cap (``policy.AutoRules.stable_step_share``).
 SQUASHING = {"logistic": (0.25, 0.5), "tanh": (0.125, 0.25)}  # tanh(u/2): logistic
 #: Rectifiers (and linear units): net input ``p_j + offset`` with weights of
-#: one in and out, the offset ``RECTIFIER_OFFSET[0] + RECTIFIER_OFFSET[1] *
-#: s_j``: linear (exactly, for the ReLU) unless a coordinate lies 8 spreads
-#: below its mean, and as well conditioned as the linear autoencoder itself.
+#: one in and out, the offset ``RECTIFIER_OFFSET[0] + max(RECTIFIER_OFFSET[1] *
+#: s_j, the training rows' lowest p_j)``: linear (exactly, for the ReLU) on
+#: every training row and wherever a new one lies less than 8 spreads below
+#: the mean, and as well conditioned as the linear autoencoder itself.
 RECTIFIER_OFFSET = (4.0, 8.0)
 
 Arrays = list[NDArray[Any]]
@@ -80,8 +81,8 @@ def pca_start(
     hidden = list(layer_sizes[1:-1])
     carried = _carried(hidden, components.shape[1])
     r = carried[0]
-    peaks = np.abs((np.asarray(X, dtype=np.float64) - mean) @ components[:, :r]).max(0)
-    gain, a0 = _operating_point(name, spreads[:r], peaks)
+    coordinates = (np.asarray(X, dtype=np.float64) - mean) @ components[:, :r]
+    gain, a0 = _operating_point(name, spreads[:r], coordinates)
     f0, f1 = _value_and_slope(name, a0)
     coefs = [np.array(w, dtype=np.float64) for w in weights[0]]
     intercepts = [np.array(b, dtype=np.float64) for b in weights[1]]
@@ -104,18 +105,21 @@ def pca_start(
 
 
 def _operating_point(
-    name: str, spreads: NDArray[Any], peaks: NDArray[Any]
+    name: str, spreads: NDArray[Any], coordinates: NDArray[Any]
 ) -> tuple[NDArray[Any], NDArray[Any]]:
     """Each carrying unit's gain (net input per unit of coordinate) and
-    offset (its net input at the mean)."""
+    offset (its net input at the mean), from the training rows' principal
+    coordinates."""
     if name in SQUASHING:
         c, most = SQUASHING[name]
-        gain = np.minimum(c / spreads, most / np.maximum(peaks, 1e-300))
-        return gain, np.zeros_like(spreads)
+        peaks = np.maximum(np.abs(coordinates).max(axis=0), 1e-300)
+        return np.minimum(c / spreads, most / peaks), np.zeros_like(spreads)
     if name == "identity":
         return np.ones_like(spreads), np.zeros_like(spreads)
+    # Far tails (standardised digits reach 20 spreads): no training row clipped.
     low, per_spread = RECTIFIER_OFFSET
-    return np.ones_like(spreads), low + per_spread * spreads
+    offset = low + np.maximum(per_spread * spreads, -coordinates.min(axis=0))
+    return np.ones_like(spreads), offset
 
 
 def _principal_axes(
