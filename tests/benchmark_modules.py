@@ -27,6 +27,7 @@ SIBLINGS = [
     "quality_contenders",
     "time_to_accuracy",
     "quality",
+    "autoencoders",
 ]
 
 
