@@ -219,3 +219,23 @@ def test_numpy_step_is_capped_at_the_stable_step_of_the_pca_start():
     ).fit(X_train)
     assert ae._engine.lr < 0.05
     assert -ae.score(X_test) <= 1.05 * _pca_test_error(X_train, X_test, 6)
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="needs torch")
+def test_a_start_no_epoch_improves_on_is_kept():
+    """early_stopping="auto" on small data picks the number of epochs on a
+    held-out split; the PCA start is a candidate too. At an absurd step
+    every epoch is worse, and the network keeps its start: no epochs, and
+    PCA's reconstruction of unseen rows."""
+    from sklearn.datasets import load_breast_cancer
+
+    from rumelhart import TorchAutoencoder
+
+    X_train, X_test = _standardised_split(load_breast_cancer)
+    ae = TorchAutoencoder((4,), lr=1.0, max_iter=20, device="cpu", random_state=0).fit(
+        X_train
+    )
+    assert ae.n_iter_ == 0
+    assert -ae.score(X_test) == pytest.approx(
+        _pca_test_error(X_train, X_test, 4), rel=1e-4
+    )
