@@ -26,6 +26,7 @@ from ._docstrings import (
     with_parameters,
 )
 from ._estimator import FLOAT_DTYPES, BaseMLP, TargetSpec
+from ._estimator.pca_start import curvature_bound, exact_in, pca_start, supports
 
 #: ``X_val`` of the autoencoders' ``fit``.
 _OWN_VALIDATION_ROWS = """\
@@ -45,6 +46,7 @@ class MLPAutoencoderBase(BaseMLP):
         **BaseMLP._parameter_constraints,
         "output_activation": [StrOptions({"identity", "logistic"})],
         "transform_layer": [int, StrOptions({"all"}), None],
+        "init": [StrOptions({"auto", "pca", "random"})],
     }
 
     @with_parameters(
@@ -121,6 +123,44 @@ class MLPAutoencoderBase(BaseMLP):
 
     def _output_scorer(self, target):
         return _reconstruction_score
+
+    def _start_weights(self, X, sample_weight, spec, engine):
+        if not self._pca_start(spec, X, sample_weight):
+            return None
+        activation = spec.hidden_activation
+        coefs, intercepts = pca_start(
+            X, sample_weight, spec.layer_sizes, activation, engine.weights()
+        )
+        curvature = curvature_bound(X, sample_weight, coefs, intercepts, activation)
+        return coefs, intercepts, curvature
+
+    def _pca_start(self, spec, X, sample_weight):
+        """Whether a new network starts on the PCA path (see ``init``)."""
+        if self.init == "random":
+            return False
+        # The start is PCA's reconstruction, a linear output's optimum.
+        why_not = [
+            "output_activation='logistic'" * (spec.output_activation != "identity"),
+            "input_groups" * (spec.input_mask is not None),
+            f"activation={spec.hidden_activation!r}"
+            * (not supports(spec.hidden_activation)),
+            "a custom module" * (getattr(self, "module", None) is not None),
+            "no hidden layer" * (len(spec.layer_sizes) < 3),
+        ]
+        why_not = [reason for reason in why_not if reason]
+        if why_not and self.init == "pca":
+            raise ValueError(
+                "init='pca' starts linear output units at PCA's reconstruction "
+                f"through hidden layers; it cannot with {', '.join(why_not)}. "
+                "Use init='random' or 'auto'."
+            )
+        if why_not:
+            return False
+        # "auto": a code that already holds every direction of the data
+        # starts at an exact fit, whose zero gradient Adam turns into a
+        # random walk away from it: such a network starts at random.
+        code = min(spec.layer_sizes[1:-1])
+        return self.init == "pca" or not exact_in(X, sample_weight, code)
 
     def _transform_layers(self):
         if self.transform_layer is None:  # the code: the narrowest hidden layer

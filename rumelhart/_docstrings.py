@@ -136,6 +136,16 @@ AUTOENCODER_REPRESENTATION = """\
     output_activation : {"identity", "logistic"}, default="identity"
         Output units: linear, or logistic for inputs in [0, 1] (the paper's
         encoder problems).
+    init : {"auto", "pca", "random"}, default="auto"
+        Initial weights. ``"pca"``: every hidden layer starts by carrying
+        the leading principal coordinates of the training inputs through
+        units in the near-linear range of their activation, so the network
+        starts at PCA's reconstruction with as many components as the
+        narrowest layer has units, and training improves on it (wider
+        layers' other units start random, their weights out at zero).
+        ``"random"``: the backend's random weights, as in the paper.
+        ``"auto"``: ``"pca"`` with linear output units and no
+        ``input_groups``, ``"random"`` otherwise.
 """
 
 #: The ``callbacks`` parameter, last in every estimator's Parameters.

@@ -46,6 +46,10 @@ HookCall = Callable[[TrainingContext], Any]
 
 #: A loss this many times its first epoch's value means training blew up.
 BLOW_UP_FACTOR = 1e4
+#: ... the first value taken as at least this: a network that starts at an
+#: exact fit (an autoencoder's PCA start on data of rank at most its code)
+#: has a first loss at rounding level, which rounding alone then "grows".
+BLOW_UP_FLOOR = float(np.finfo(np.float32).eps)
 
 #: Rows of the training data whose outputs are checked once training ends.
 _PROBE_ROWS = 256
@@ -343,6 +347,7 @@ def _train_epoch(
         loss = engine.run_epoch(job.data, plan.batch_size, plan.shuffle, on_batch)
     logs: dict[str, Any] = {"epoch": context.epoch, "loss": loss}
     first = context.state.loss_curve[0] if context.state.loss_curve else loss
+    first = max(first, BLOW_UP_FLOOR)
     if not (np.isfinite(loss) and engine.params_finite()):
         what = f"the loss became {loss}" if not np.isfinite(loss) else None
         raise _Diverged(what or f"the weights became non-finite (loss={loss})")

@@ -321,6 +321,7 @@ class RumelhartAutoencoder(MLPAutoencoderBase):
         hidden_layer_sizes=(8,),
         *,
         output_activation="identity",
+        init="auto",
         activation="logistic",
         eps=0.05,
         alpha=0.9,

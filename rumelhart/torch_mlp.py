@@ -423,6 +423,7 @@ class TorchAutoencoder(MLPAutoencoderBase):
         hidden_layer_sizes=(8,),
         *,
         output_activation="identity",
+        init="auto",
         activation="relu",
         optimizer="adam",
         lr=1e-3,

@@ -29,6 +29,7 @@ SIBLINGS = [
     "quality",
     "losses",
     "family_trees",
+    "autoencoders",
 ]
 
 

@@ -1,5 +1,7 @@
 """The autoencoders: the paper's encoder problems, codes, decoding, the contract."""
 
+import itertools
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
@@ -105,3 +107,135 @@ def test_in_a_pipeline_and_partial_fit(cls):
     for _ in range(3):
         ae.partial_fit(StandardScaler().fit_transform(X))
     assert ae.n_iter_ == 3
+
+
+def _standardised_split(loader, seed=0):
+    """70/30 split of a data set, standardised on the training part."""
+    from sklearn.model_selection import train_test_split
+
+    X_train, X_test = train_test_split(
+        loader(return_X_y=True)[0], test_size=0.3, random_state=seed
+    )
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test)
+
+
+def _pca_test_error(X_train, X_test, k):
+    pca = PCA(k).fit(X_train)
+    return np.mean((pca.inverse_transform(pca.transform(X_test)) - X_test) ** 2)
+
+
+@pytest.mark.parametrize("cls", AUTOENCODERS)
+@pytest.mark.parametrize("k", [2, 6])
+def test_one_hidden_layer_reaches_pca_at_the_defaults(cls, k):
+    """PCA's is the best linear code; a (k,) autoencoder at its defaults
+    reconstructs unseen rows within 5 % of PCA with k components (issue 23:
+    1.3x on this 30-feature set before the PCA start)."""
+    from sklearn.datasets import load_breast_cancer
+
+    X_train, X_test = _standardised_split(load_breast_cancer)
+    ae = make(cls, hidden_layer_sizes=(k,)).fit(X_train)
+    assert -ae.score(X_test) <= 1.05 * _pca_test_error(X_train, X_test, k)
+
+
+@pytest.mark.parametrize("activation", ["relu", "identity", "logistic", "tanh", "elu"])
+@pytest.mark.parametrize("hidden", [(3,), (16, 3, 16), (5, 4, 3)])
+def test_the_pca_start_reconstructs_as_pca_does(activation, hidden):
+    """Before any training, a network started on the PCA path reconstructs
+    (training and unseen rows) as PCA with as many components as its
+    narrowest layer: exactly through rectifiers and linear units, within
+    1 % through squashing ones."""
+    from sklearn.datasets import load_wine
+
+    from rumelhart._estimator.pca_start import pca_start
+    from rumelhart._math.activations import VALUES
+
+    X_train, X_test = _standardised_split(load_wine)
+    sizes = (X_train.shape[1], *hidden, X_train.shape[1])
+    rng = np.random.default_rng(0)
+    random = (
+        [rng.normal(size=(a, b)) for a, b in itertools.pairwise(sizes)],
+        [rng.normal(size=b) for b in sizes[1:]],
+    )
+    coefs, intercepts = pca_start(X_train, None, sizes, activation, random)
+    a = X_test
+    for W, b in zip(coefs[:-1], intercepts[:-1]):
+        a = VALUES[activation](a @ W + b)
+    reconstruction = a @ coefs[-1] + intercepts[-1]
+    pca = PCA(min(hidden)).fit(X_train)
+    expected = pca.inverse_transform(pca.transform(X_test))
+    if activation in ("logistic", "tanh"):
+        error = np.mean((reconstruction - X_test) ** 2)
+        assert error <= 1.01 * np.mean((expected - X_test) ** 2)
+    else:
+        np.testing.assert_allclose(reconstruction, expected, atol=1e-8)
+
+
+@pytest.mark.parametrize("cls", AUTOENCODERS)
+def test_init_pca_refuses_what_it_cannot_start(cls):
+    X = np.random.default_rng(0).uniform(size=(40, 6))
+    with pytest.raises(ValueError, match=r"init='pca'.*output_activation='logistic'"):
+        make(cls, init="pca", output_activation="logistic").fit(X)
+    # "auto" starts such a network at random, as the paper does.
+    make(cls, output_activation="logistic", max_iter=2).fit(X)
+
+
+@pytest.mark.parametrize("cls", AUTOENCODERS)
+def test_init_pca_and_random_start_differently(cls):
+    """The PCA start is deterministic given the data: two seeds agree after
+    one epoch far more than two random starts do."""
+    X = StandardScaler().fit_transform(load_digits().data[:300])
+
+    def fit(init, seed):
+        return (
+            make(
+                cls,
+                hidden_layer_sizes=(4,),
+                init=init,
+                max_iter=1,
+                early_stopping=False,
+            )
+            .set_params(random_state=seed, shuffle=False)
+            .fit(X)
+            .transform(X)
+        )
+
+    pca_codes = [fit("pca", seed) for seed in (0, 1)]
+    random_codes = [fit("random", seed) for seed in (0, 1)]
+    np.testing.assert_allclose(pca_codes[0], pca_codes[1], rtol=1e-6, atol=1e-6)
+    assert not np.allclose(random_codes[0], random_codes[1], atol=1e-2)
+
+
+def test_numpy_step_is_capped_at_the_stable_step_of_the_pca_start():
+    """Squashing units carry the principal coordinates with large weights
+    out: eq. 9 at eps=0.05 leaves that start within an epoch (8.8x PCA's
+    error, issue 23). The cap keeps every epoch near PCA, with no held-out
+    split to fall back on."""
+    from sklearn.datasets import load_breast_cancer
+
+    X_train, X_test = _standardised_split(load_breast_cancer)
+    ae = RumelhartAutoencoder(
+        (6,), eps=0.05, early_stopping=False, max_iter=50, random_state=0
+    ).fit(X_train)
+    assert ae._engine.lr < 0.05
+    assert -ae.score(X_test) <= 1.05 * _pca_test_error(X_train, X_test, 6)
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="needs torch")
+def test_a_start_no_epoch_improves_on_is_kept():
+    """early_stopping="auto" on small data picks the number of epochs on a
+    held-out split; the PCA start is a candidate too. At an absurd step
+    every epoch is worse, and the network keeps its start: no epochs, and
+    PCA's reconstruction of unseen rows."""
+    from sklearn.datasets import load_breast_cancer
+
+    from rumelhart import TorchAutoencoder
+
+    X_train, X_test = _standardised_split(load_breast_cancer)
+    ae = TorchAutoencoder((4,), lr=1.0, max_iter=20, device="cpu", random_state=0).fit(
+        X_train
+    )
+    assert ae.n_iter_ == 0
+    assert -ae.score(X_test) == pytest.approx(
+        _pca_test_error(X_train, X_test, 4), rel=1e-4
+    )

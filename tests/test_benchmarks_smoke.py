@@ -182,3 +182,26 @@ def test_incremental_prints_both_estimators(capsys):
     out = capsys.readouterr().out
     for name in ("MLPClassifier", "TorchMLPClassifier"):
         assert f"{name}: Incremental" in out
+
+
+def test_autoencoder_benchmark_tables_and_strict_limits(capsys, monkeypatch):
+    """benchmarks/autoencoders.py: one table per set, and --strict fails on
+    a (k,) network over 1.05x PCA or a deeper one over 1.00x, not below."""
+    with benchmark_modules("autoencoders") as modules:
+        ae = modules.autoencoders
+        rows = [
+            (2, "PCA", "pca", 0.5, 1.0, 0.0),
+            (2, "numpy (k,)", "shallow", 0.52, 1.04, 0.1),
+            (2, "numpy deep", "deep", 0.49, 0.98, 0.1),
+        ]
+        assert ae.failures(rows) == []
+        worse = [*rows, (2, "torch deep", "deep", 0.51, 1.02, 0.1)]
+        assert ae.failures(worse) == [(2, "torch deep", 1.02)]
+        tiny = ae.DataSet("wine", ae.DEVELOP[1].load, (2,), "wine, one code size")
+        monkeypatch.setitem(ae.SETS, "develop", (tiny,))
+        monkeypatch.setattr(ae, "deep_shape", lambda k: (4, k, 4))
+        status = ae.main(["--sets", "develop", "--backends", "numpy"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "### wine" in out and "| 2 | numpy (k,) |" in out
+    assert "AUTOENCODERS failed=" in out

@@ -75,6 +75,7 @@ EXPECTED = {
     "plot_regression.py": (["regression_fit.png"], True),
     "plot_model_comparison.py": (["model_comparison.png"], True),
     "plot_text_tfidf.py": (["text_tfidf.png"], True),
+    "plot_autoencoder_codes.py": (["autoencoder_codes.png"], True),
 }
 #: Examples with a test of their own below.
 HAVE_OWN_TEST = {

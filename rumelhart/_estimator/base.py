@@ -151,6 +151,13 @@ class BaseMLP(
         """``{"y": y}`` when the task needs numeric targets, else ``{}``."""
         return {}
 
+    def _start_weights(
+        self, X: Any, sample_weight: Any, spec: Any, engine: Any
+    ) -> tuple[list[Any], list[Any]] | None:
+        """Initial ``(coefs, intercepts)`` of a new network trained on ``X``;
+        None keeps the engine's random ones."""
+        return None
+
     # -- fitting ------------------------------------------------------------
     def fit(
         self,

@@ -114,6 +114,8 @@ class FitRun:
     #: the ``scoring`` parameter, checked: None, "loss" or a scorer
     scorer: Any = None
     y: Any = None  #: the targets as given, for a scorer on a split of them
+    #: a new network began at the task part's own start (not at random)
+    started: bool = False
 
     # -- planning -----------------------------------------------------------
     def network_spec(self) -> NetworkSpec:
@@ -243,8 +245,14 @@ class FitRun:
 
     # -- training -----------------------------------------------------------
     def make_engine(self, spec: NetworkSpec, plan: TrainingPlan, rows: Rows) -> Engine:
-        """A new engine for ``spec`` (the backend checks the memory first)."""
-        return self.backend.make_engine(self.params, spec, plan.batch_size, rows.n)
+        """A new engine for ``spec`` (the backend checks the memory first),
+        started where the task part says (the autoencoders' PCA path)."""
+        engine = self.backend.make_engine(self.params, spec, plan.batch_size, rows.n)
+        start = self.estimator._start_weights(rows.X, rows.sample_weight, spec, engine)
+        if start is not None:
+            self.backend.load_weights(self.params, engine, *start)
+            self.started = True
+        return engine
 
     def fresh_callbacks(self) -> list[Callback]:
         """Checked copies of the ``callbacks`` parameter."""
@@ -286,12 +294,19 @@ class FitRun:
         fraction = self.backend.rules.refit_validation_fraction
         plan, rows = self.plan("holdout", fraction=fraction)
         first = Trained(self.make_engine(spec, plan, rows), TrainingState(), [])
+        # A start of its own (the autoencoders' PCA path) is a candidate too:
+        # no epochs when none improves on it.
+        start = None
+        if self.started and plan.validation is not None:
+            start = plan.validation.measure(first.engine)
         self.train(first, rows, plan)
         if first.state.stop_reason == "interrupted":
             return first
         scores = cast(list[float], first.state.validation_scores)
         plan, rows = self.plan("refit")
         plan.max_epochs = int(np.argmax(scores)) + 1
+        if start is not None and start["validation_score"] >= max(scores):
+            plan.max_epochs = 0
         engine = self.make_engine(spec, plan, rows)
         second = Trained(engine, TrainingState(), self.fresh_callbacks())
         self.train(second, rows, plan)

@@ -83,6 +83,19 @@ class Backend(ABC, Generic[P]):
         """A new engine for ``spec`` to train on ``n_samples`` rows, after
         checking that batches of ``batch_size`` rows fit in memory."""
 
+    @abstractmethod
+    def load_weights(
+        self,
+        params: P,
+        engine: Engine,
+        coefs: Sequence[Any],
+        intercepts: Sequence[Any],
+        curvature: float,
+    ) -> None:
+        """Set a new engine's weights (shape (units in, units out)) and
+        biases; ``curvature`` bounds the error's curvature there (a
+        backend whose step does not adapt caps its step size by it)."""
+
     # -- resources ----------------------------------------------------------
     @abstractmethod
     def chunk_rows(self, layer_sizes: Sequence[int]) -> int:

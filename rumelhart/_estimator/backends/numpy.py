@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -61,6 +62,23 @@ class NumpyBackend(Backend[NumpyParams]):
             init_range=params.init_range,
         )
         return engine
+
+    def load_weights(
+        self,
+        params: NumpyParams,
+        engine: Engine,
+        coefs: Sequence[Any],
+        intercepts: Sequence[Any],
+        curvature: float,
+    ) -> None:
+        # In place: the engine's arrays may be views of one flat buffer.
+        own_coefs, own_intercepts = engine.weights()
+        for target, source in zip(own_coefs + own_intercepts, [*coefs, *intercepts]):
+            target[...] = source
+        # Eq. 9 diverges from a start stiffer than 2 (1 + alpha) / eps: cap
+        # the step at a share of that (see policy.AutoRules).
+        stable = policy.AUTO.stable_step_share * 2 * (1 + params.alpha) / curvature
+        engine._initial["lr"] = engine.lr = min(engine.lr, stable)  # type: ignore[attr-defined]
 
     def chunk_rows(self, layer_sizes: Sequence[int]) -> int:
         return int(chunk_rows(layer_sizes))

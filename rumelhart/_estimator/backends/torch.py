@@ -107,6 +107,22 @@ class TorchBackend(Backend[TorchParams]):
         )
         return engine
 
+    def load_weights(
+        self,
+        params: TorchParams,
+        engine: Engine,
+        coefs: Sequence[Any],
+        intercepts: Sequence[Any],
+        curvature: float,
+    ) -> None:
+        # The step is left as it is: Adam's does not scale with the curvature.
+        layers = engine.linear_layers()  # type: ignore[attr-defined]
+        with torch.no_grad():
+            for layer, W, b in zip(layers, coefs, intercepts):
+                weight = torch.as_tensor(np.asarray(W).T.copy())
+                layer.weight.copy_(weight.to(layer.weight))
+                layer.bias.copy_(torch.as_tensor(np.asarray(b)).to(layer.bias))
+
     def chunk_rows(self, layer_sizes: Sequence[int]) -> int:
         return int(chunk_rows(max(layer_sizes)))
 
