@@ -4,7 +4,9 @@ Importing this module imports torch; ``rumelhart`` imports it only when one of
 its estimators is first used.
 """
 
+from dataclasses import dataclass
 from numbers import Real
+from typing import Literal
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -25,7 +27,13 @@ from ._docstrings import (
 )
 from ._estimator.backends.custom_module import check_module_params
 from ._estimator.backends.torch import ACTIVATIONS, TorchBackend, nn, torch
-from ._estimator.base import keep_parameters
+from ._estimator.parameters import (
+    AutoencoderParameters,
+    ClassifierParameters,
+    RegressorParameters,
+    TorchModuleParameters,
+    TorchParameters,
+)
 from ._regressor import MLPRegressorBase
 
 _TORCH_CONSTRAINTS = {
@@ -177,7 +185,15 @@ def _trained_module(self):
     return self._engine.module
 
 
-class TorchMLPClassifier(MLPClassifierBase):
+# Each estimator's parameters are those of its bases' groups (see
+# _estimator/parameters.py: fields come last base first), and the defaults
+# that differ, declared again below; dataclasses writes the __init__.
+
+
+@dataclass(repr=False, eq=False, kw_only=True)
+class TorchMLPClassifier(
+    MLPClassifierBase, TorchModuleParameters, ClassifierParameters
+):
     __doc__ = (
         """Multilayer perceptron classifier on PyTorch, CPU or GPU.
 
@@ -223,42 +239,9 @@ class TorchMLPClassifier(MLPClassifierBase):
     get_params = _get_params
     module_ = property(_trained_module)
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        *,
-        loss="log_loss",
-        class_weight=None,
-        dead_zone=0.0,
-        activation="relu",
-        optimizer="adam",
-        lr=1e-3,
-        momentum=0.9,
-        weight_decay=0.0,
-        lr_schedule="constant",
-        batch_size="auto",
-        shuffle=True,
-        max_iter=500,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping="auto",
-        validation_fraction=0.1,
-        scoring="loss",
-        random_state=None,
-        verbose=0,
-        warm_start=False,
-        device="auto",
-        dtype=None,
-        module=None,
-        module_params=None,
-        input_groups=None,
-        transform_layer=-1,
-        callbacks=None,
-    ):
-        keep_parameters(self, locals())
 
-
-class TorchMLPRegressor(MLPRegressorBase):
+@dataclass(repr=False, eq=False, kw_only=True)
+class TorchMLPRegressor(MLPRegressorBase, TorchModuleParameters, RegressorParameters):
     __doc__ = (
         """Multilayer perceptron regressor on PyTorch, CPU or GPU.
 
@@ -310,43 +293,9 @@ class TorchMLPRegressor(MLPRegressorBase):
     get_params = _get_params
     module_ = property(_trained_module)
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        *,
-        scale_target=True,
-        loss="squared_error",
-        huber_delta=1.0,
-        quantile=0.5,
-        activation="relu",
-        optimizer="adam",
-        lr=1e-3,
-        momentum=0.9,
-        weight_decay=0.0,
-        lr_schedule="constant",
-        batch_size="auto",
-        shuffle=True,
-        max_iter=500,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping="auto",
-        validation_fraction=0.1,
-        scoring="loss",
-        random_state=None,
-        verbose=0,
-        warm_start=False,
-        device="auto",
-        dtype=None,
-        module=None,
-        module_params=None,
-        input_groups=None,
-        transform_layer=-1,
-        callbacks=None,
-    ):
-        keep_parameters(self, locals())
 
-
-class TorchAutoencoder(MLPAutoencoderBase):
+@dataclass(repr=False, eq=False, kw_only=True)
+class TorchAutoencoder(MLPAutoencoderBase, TorchParameters, AutoencoderParameters):
     __doc__ = (
         """Autoencoder on PyTorch, CPU or GPU: a learned code of the input.
 
@@ -400,32 +349,5 @@ class TorchAutoencoder(MLPAutoencoderBase):
     module = None
     module_params = None
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(8,),
-        *,
-        output_activation="identity",
-        activation="relu",
-        optimizer="adam",
-        lr=1e-3,
-        momentum=0.9,
-        weight_decay=0.0,
-        lr_schedule="constant",
-        batch_size="auto",
-        shuffle=True,
-        max_iter=500,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping="auto",
-        validation_fraction=0.1,
-        scoring="loss",
-        random_state=None,
-        verbose=0,
-        warm_start=False,
-        device="auto",
-        dtype=None,
-        input_groups=None,
-        transform_layer=None,
-        callbacks=None,
-    ):
-        keep_parameters(self, locals())
+    #: The code layer by default (the middle one: see ``transform``).
+    transform_layer: int | Literal["all"] | None = None
