@@ -6,7 +6,7 @@ its estimators is first used.
 
 from dataclasses import dataclass
 from numbers import Real
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -25,6 +25,7 @@ from ._docstrings import (
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
 )
+from ._estimator.backends import Backend
 from ._estimator.backends.custom_module import check_module_params
 from ._estimator.backends.torch import ACTIVATIONS, TorchBackend, nn, torch
 from ._estimator.parameters import (
@@ -135,54 +136,63 @@ _ATTRIBUTES_DOC = (
 _TORCH_BACKEND = TorchBackend()
 
 
-def _set_params(self, **params):
-    """Set parameters; ``module__<name>`` sets ``module_params[name]``.
+class _TorchEstimator:
+    """What the three torch estimators share besides their parameters.
 
-    As in skorch, ``module__<name>`` (in ``set_params`` or a grid
-    search's ``param_grid``) reaches the custom module's constructor.
-
-    Parameters
-    ----------
-    **params : dict
-        Estimator parameters, and ``module__<name>`` entries.
-
-    Returns
-    -------
-    self : estimator
+    The backend, the ``module__<name>`` parameters and the trained module.
     """
-    prefix = "module__"
-    routed = {k[len(prefix) :]: v for k, v in params.items() if k.startswith(prefix)}
-    if routed:
-        check_module_params(params.get("module", self.module), routed)
-        current = self.module_params if isinstance(self.module_params, dict) else {}
-        self.module_params = {**current, **routed}
-    rest = {k: v for k, v in params.items() if not k.startswith(prefix)}
-    return BaseEstimator.set_params(self, **rest) if rest else self
 
+    _backend: ClassVar[Backend[Any]] = _TORCH_BACKEND
 
-def _get_params(self, deep=True):
-    """Parameters of the estimator; with ``deep``, ``module__<name>`` too.
+    def set_params(self, **params):
+        """Set parameters; ``module__<name>`` sets ``module_params[name]``.
 
-    Parameters
-    ----------
-    deep : bool, default=True
-        Also list the entries of ``module_params`` as ``module__<name>``.
+        As in skorch, ``module__<name>`` (in ``set_params`` or a grid
+        search's ``param_grid``) reaches the custom module's constructor.
 
-    Returns
-    -------
-    params : dict
-    """
-    params = BaseEstimator.get_params(self, deep=deep)
-    if deep and isinstance(self.module_params, dict):
-        params.update({f"module__{k}": v for k, v in self.module_params.items()})
-    return params
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, and ``module__<name>`` entries.
 
+        Returns
+        -------
+        self : estimator
+        """
+        prefix = "module__"
+        routed = {
+            k[len(prefix) :]: v for k, v in params.items() if k.startswith(prefix)
+        }
+        if routed:
+            check_module_params(params.get("module", self.module), routed)
+            current = self.module_params if isinstance(self.module_params, dict) else {}
+            self.module_params = {**current, **routed}
+        rest = {k: v for k, v in params.items() if not k.startswith(prefix)}
+        return BaseEstimator.set_params(self, **rest) if rest else self
 
-def _trained_module(self):
-    """The trained ``torch.nn.Module``."""
-    if not hasattr(self, "_engine"):
-        raise AttributeError("module_ exists after fit.")
-    return self._engine.module
+    def get_params(self, deep=True):
+        """Parameters of the estimator; with ``deep``, ``module__<name>`` too.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also list the entries of ``module_params`` as ``module__<name>``.
+
+        Returns
+        -------
+        params : dict
+        """
+        params = BaseEstimator.get_params(self, deep=deep)
+        if deep and isinstance(self.module_params, dict):
+            params.update({f"module__{k}": v for k, v in self.module_params.items()})
+        return params
+
+    @property
+    def module_(self):
+        """The trained ``torch.nn.Module``."""
+        if not hasattr(self, "_engine"):
+            raise AttributeError("module_ exists after fit.")
+        return self._engine.module
 
 
 # Each estimator's parameters are those of its bases' groups (see
@@ -192,7 +202,7 @@ def _trained_module(self):
 
 @dataclass(repr=False, eq=False, kw_only=True)
 class TorchMLPClassifier(
-    MLPClassifierBase, TorchModuleParameters, ClassifierParameters
+    _TorchEstimator, MLPClassifierBase, TorchModuleParameters, ClassifierParameters
 ):
     __doc__ = (
         """Multilayer perceptron classifier on PyTorch, CPU or GPU.
@@ -230,18 +240,16 @@ class TorchMLPClassifier(
     """
     )
 
-    _backend = _TORCH_BACKEND
     _parameter_constraints = {
         **MLPClassifierBase._parameter_constraints,
         **_TORCH_CONSTRAINTS,
     }
-    set_params = _set_params
-    get_params = _get_params
-    module_ = property(_trained_module)
 
 
 @dataclass(repr=False, eq=False, kw_only=True)
-class TorchMLPRegressor(MLPRegressorBase, TorchModuleParameters, RegressorParameters):
+class TorchMLPRegressor(
+    _TorchEstimator, MLPRegressorBase, TorchModuleParameters, RegressorParameters
+):
     __doc__ = (
         """Multilayer perceptron regressor on PyTorch, CPU or GPU.
 
@@ -284,18 +292,16 @@ class TorchMLPRegressor(MLPRegressorBase, TorchModuleParameters, RegressorParame
     """
     )
 
-    _backend = _TORCH_BACKEND
     _parameter_constraints = {
         **MLPRegressorBase._parameter_constraints,
         **_TORCH_CONSTRAINTS,
     }
-    set_params = _set_params
-    get_params = _get_params
-    module_ = property(_trained_module)
 
 
 @dataclass(repr=False, eq=False, kw_only=True)
-class TorchAutoencoder(MLPAutoencoderBase, TorchParameters, AutoencoderParameters):
+class TorchAutoencoder(
+    _TorchEstimator, MLPAutoencoderBase, TorchParameters, AutoencoderParameters
+):
     __doc__ = (
         """Autoencoder on PyTorch, CPU or GPU: a learned code of the input.
 
@@ -335,14 +341,10 @@ class TorchAutoencoder(MLPAutoencoderBase, TorchParameters, AutoencoderParameter
     """
     )
 
-    _backend = _TORCH_BACKEND
     _parameter_constraints = {
         **MLPAutoencoderBase._parameter_constraints,
         **{k: v for k, v in _TORCH_CONSTRAINTS.items() if not k.startswith("module")},
     }
-    set_params = _set_params
-    get_params = _get_params
-    module_ = property(_trained_module)
 
     #: Autoencoders train the built-in network: transform and
     #: inverse_transform read its layers.
