@@ -12,7 +12,7 @@ from typing import Any
 
 from sklearn.base import BaseEstimator, is_classifier
 
-from .callbacks import ParamScheduler
+from .callbacks import Callback, ParamScheduler
 from .rumelhart_mlp import (
     RumelhartAutoencoder,
     RumelhartClassifier,
@@ -200,9 +200,10 @@ def family_trees_recipe(
         lr=Piecewise({1: eps, 21: eps_later}),
         momentum=Piecewise({1: alpha, 21: alpha_later}),
     )
+    given = estimator.callbacks  # None, one callback or several
     others = [
         callback
-        for callback in estimator.callbacks or []
+        for callback in ([given] if isinstance(given, Callback) else given or [])
         if not isinstance(callback, ParamScheduler)
     ]
     paper_recipe(estimator, eps=eps, alpha=alpha, sweeps=settings["sweeps"])

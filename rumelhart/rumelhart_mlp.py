@@ -1,6 +1,8 @@
 """RumelhartClassifier and RumelhartRegressor: the 1986 network in NumPy."""
 
+from dataclasses import dataclass
 from numbers import Real
+from typing import Literal
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -18,7 +20,12 @@ from ._docstrings import (
     STOPPING_PARAMETERS,
 )
 from ._estimator.backends.numpy import ALIASES, HIDDEN_ACTIVATIONS, NumpyBackend
-from ._estimator.base import keep_parameters
+from ._estimator.parameters import (
+    AutoencoderParameters,
+    ClassifierParameters,
+    NumpyParameters,
+    RegressorParameters,
+)
 from ._regressor import MLPRegressorBase
 
 _RUMELHART_CONSTRAINTS = {
@@ -102,7 +109,13 @@ _ATTRIBUTES_DOC = (
 _NUMPY_BACKEND = NumpyBackend()
 
 
-class RumelhartClassifier(MLPClassifierBase):
+# Each estimator's parameters are those of its bases' groups (see
+# _estimator/parameters.py: fields come last base first), and the defaults
+# that differ, declared again below; dataclasses writes the __init__.
+
+
+@dataclass(repr=False, eq=False, kw_only=True)
+class RumelhartClassifier(MLPClassifierBase, NumpyParameters, ClassifierParameters):
     __doc__ = (
         """Multilayer perceptron classifier of Rumelhart, Hinton & Williams (1986).
 
@@ -150,38 +163,13 @@ class RumelhartClassifier(MLPClassifierBase):
         **_RUMELHART_CONSTRAINTS,
     }
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        *,
-        loss="log_loss",
-        class_weight=None,
-        dead_zone=0.0,
-        activation="logistic",
-        eps=0.5,
-        alpha=0.9,
-        weight_decay="auto",
-        init_range="auto",
-        reduction="mean",
-        batch_size="auto",
-        shuffle=True,
-        max_iter=1000,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping="auto",
-        validation_fraction=0.1,
-        scoring="loss",
-        random_state=None,
-        verbose=0,
-        warm_start=False,
-        input_groups=None,
-        transform_layer=-1,
-        callbacks=None,
-    ):
-        keep_parameters(self, locals())
+    # Defaults of the classifier's own (the rest: NumpyParameters).
+    eps: float = 0.5
+    weight_decay: float | Literal["auto"] = "auto"
 
 
-class RumelhartRegressor(MLPRegressorBase):
+@dataclass(repr=False, eq=False, kw_only=True)
+class RumelhartRegressor(MLPRegressorBase, NumpyParameters, RegressorParameters):
     __doc__ = (
         """Multilayer perceptron regressor of Rumelhart, Hinton & Williams (1986).
 
@@ -232,39 +220,9 @@ class RumelhartRegressor(MLPRegressorBase):
         **_RUMELHART_CONSTRAINTS,
     }
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        *,
-        scale_target=True,
-        activation="logistic",
-        loss="squared_error",
-        huber_delta=1.0,
-        quantile=0.5,
-        eps=0.05,
-        alpha=0.9,
-        weight_decay=0.0,
-        init_range="auto",
-        reduction="mean",
-        batch_size="auto",
-        shuffle=True,
-        max_iter=1000,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping="auto",
-        validation_fraction=0.1,
-        scoring="loss",
-        random_state=None,
-        verbose=0,
-        warm_start=False,
-        input_groups=None,
-        transform_layer=-1,
-        callbacks=None,
-    ):
-        keep_parameters(self, locals())
 
-
-class RumelhartAutoencoder(MLPAutoencoderBase):
+@dataclass(repr=False, eq=False, kw_only=True)
+class RumelhartAutoencoder(MLPAutoencoderBase, NumpyParameters, AutoencoderParameters):
     __doc__ = (
         """Autoencoder of Rumelhart, Hinton & Williams (1986): the encoder problems.
 
@@ -316,31 +274,5 @@ class RumelhartAutoencoder(MLPAutoencoderBase):
         **_RUMELHART_CONSTRAINTS,
     }
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(8,),
-        *,
-        output_activation="identity",
-        init="auto",
-        activation="logistic",
-        eps=0.05,
-        alpha=0.9,
-        weight_decay=0.0,
-        init_range="auto",
-        reduction="mean",
-        batch_size="auto",
-        shuffle=True,
-        max_iter=1000,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping="auto",
-        validation_fraction=0.1,
-        scoring="loss",
-        random_state=None,
-        verbose=0,
-        warm_start=False,
-        input_groups=None,
-        transform_layer=None,
-        callbacks=None,
-    ):
-        keep_parameters(self, locals())
+    #: The code layer by default (the middle one: see ``transform``).
+    transform_layer: int | Literal["all"] | None = None

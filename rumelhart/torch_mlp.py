@@ -4,7 +4,9 @@ Importing this module imports torch; ``rumelhart`` imports it only when one of
 its estimators is first used.
 """
 
+from dataclasses import dataclass
 from numbers import Real
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -23,9 +25,16 @@ from ._docstrings import (
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
 )
+from ._estimator.backends import Backend
 from ._estimator.backends.custom_module import check_module_params
 from ._estimator.backends.torch import ACTIVATIONS, TorchBackend, nn, torch
-from ._estimator.base import keep_parameters
+from ._estimator.parameters import (
+    AutoencoderParameters,
+    ClassifierParameters,
+    RegressorParameters,
+    TorchModuleParameters,
+    TorchParameters,
+)
 from ._regressor import MLPRegressorBase
 
 _TORCH_CONSTRAINTS = {
@@ -145,57 +154,74 @@ _ATTRIBUTES_DOC = (
 _TORCH_BACKEND = TorchBackend()
 
 
-def _set_params(self, **params):
-    """Set parameters; ``module__<name>`` sets ``module_params[name]``.
+class _TorchEstimator:
+    """What the three torch estimators share besides their parameters.
 
-    As in skorch, ``module__<name>`` (in ``set_params`` or a grid
-    search's ``param_grid``) reaches the custom module's constructor.
-
-    Parameters
-    ----------
-    **params : dict
-        Estimator parameters, and ``module__<name>`` entries.
-
-    Returns
-    -------
-    self : estimator
+    The backend, the ``module__<name>`` parameters and the trained module.
     """
-    prefix = "module__"
-    routed = {k[len(prefix) :]: v for k, v in params.items() if k.startswith(prefix)}
-    if routed:
-        check_module_params(params.get("module", self.module), routed)
-        current = self.module_params if isinstance(self.module_params, dict) else {}
-        self.module_params = {**current, **routed}
-    rest = {k: v for k, v in params.items() if not k.startswith(prefix)}
-    return BaseEstimator.set_params(self, **rest) if rest else self
+
+    _backend: ClassVar[Backend[Any]] = _TORCH_BACKEND
+
+    def set_params(self, **params):
+        """Set parameters; ``module__<name>`` sets ``module_params[name]``.
+
+        As in skorch, ``module__<name>`` (in ``set_params`` or a grid
+        search's ``param_grid``) reaches the custom module's constructor.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, and ``module__<name>`` entries.
+
+        Returns
+        -------
+        self : estimator
+        """
+        prefix = "module__"
+        routed = {
+            k[len(prefix) :]: v for k, v in params.items() if k.startswith(prefix)
+        }
+        if routed:
+            check_module_params(params.get("module", self.module), routed)
+            current = self.module_params if isinstance(self.module_params, dict) else {}
+            self.module_params = {**current, **routed}
+        rest = {k: v for k, v in params.items() if not k.startswith(prefix)}
+        return BaseEstimator.set_params(self, **rest) if rest else self
+
+    def get_params(self, deep=True):
+        """Parameters of the estimator; with ``deep``, ``module__<name>`` too.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also list the entries of ``module_params`` as ``module__<name>``.
+
+        Returns
+        -------
+        params : dict
+        """
+        params = BaseEstimator.get_params(self, deep=deep)
+        if deep and isinstance(self.module_params, dict):
+            params.update({f"module__{k}": v for k, v in self.module_params.items()})
+        return params
+
+    @property
+    def module_(self):
+        """The trained ``torch.nn.Module``."""
+        if not hasattr(self, "_engine"):
+            raise AttributeError("module_ exists after fit.")
+        return self._engine.module
 
 
-def _get_params(self, deep=True):
-    """Parameters of the estimator; with ``deep``, ``module__<name>`` too.
-
-    Parameters
-    ----------
-    deep : bool, default=True
-        Also list the entries of ``module_params`` as ``module__<name>``.
-
-    Returns
-    -------
-    params : dict
-    """
-    params = BaseEstimator.get_params(self, deep=deep)
-    if deep and isinstance(self.module_params, dict):
-        params.update({f"module__{k}": v for k, v in self.module_params.items()})
-    return params
+# Each estimator's parameters are those of its bases' groups (see
+# _estimator/parameters.py: fields come last base first), and the defaults
+# that differ, declared again below; dataclasses writes the __init__.
 
 
-def _trained_module(self):
-    """The trained ``torch.nn.Module``."""
-    if not hasattr(self, "_engine"):
-        raise AttributeError("module_ exists after fit.")
-    return self._engine.module
-
-
-class TorchMLPClassifier(MLPClassifierBase):
+@dataclass(repr=False, eq=False, kw_only=True)
+class TorchMLPClassifier(
+    _TorchEstimator, MLPClassifierBase, TorchModuleParameters, ClassifierParameters
+):
     __doc__ = (
         """Multilayer perceptron classifier on PyTorch, CPU or GPU.
 
@@ -232,51 +258,16 @@ class TorchMLPClassifier(MLPClassifierBase):
     """
     )
 
-    _backend = _TORCH_BACKEND
     _parameter_constraints = {
         **MLPClassifierBase._parameter_constraints,
         **_TORCH_CONSTRAINTS,
     }
-    set_params = _set_params
-    get_params = _get_params
-    module_ = property(_trained_module)
-
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        *,
-        loss="log_loss",
-        class_weight=None,
-        dead_zone=0.0,
-        activation="relu",
-        optimizer="adam",
-        lr="auto",
-        momentum=0.9,
-        weight_decay=0.0,
-        lr_schedule="constant",
-        batch_size="auto",
-        shuffle=True,
-        max_iter=500,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping="auto",
-        validation_fraction=0.1,
-        scoring="loss",
-        random_state=None,
-        verbose=0,
-        warm_start=False,
-        device="auto",
-        dtype=None,
-        module=None,
-        module_params=None,
-        input_groups=None,
-        transform_layer=-1,
-        callbacks=None,
-    ):
-        keep_parameters(self, locals())
 
 
-class TorchMLPRegressor(MLPRegressorBase):
+@dataclass(repr=False, eq=False, kw_only=True)
+class TorchMLPRegressor(
+    _TorchEstimator, MLPRegressorBase, TorchModuleParameters, RegressorParameters
+):
     __doc__ = (
         """Multilayer perceptron regressor on PyTorch, CPU or GPU.
 
@@ -319,52 +310,16 @@ class TorchMLPRegressor(MLPRegressorBase):
     """
     )
 
-    _backend = _TORCH_BACKEND
     _parameter_constraints = {
         **MLPRegressorBase._parameter_constraints,
         **_TORCH_CONSTRAINTS,
     }
-    set_params = _set_params
-    get_params = _get_params
-    module_ = property(_trained_module)
-
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        *,
-        scale_target=True,
-        loss="squared_error",
-        huber_delta=1.0,
-        quantile=0.5,
-        activation="relu",
-        optimizer="adam",
-        lr="auto",
-        momentum=0.9,
-        weight_decay=0.0,
-        lr_schedule="constant",
-        batch_size="auto",
-        shuffle=True,
-        max_iter=500,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping="auto",
-        validation_fraction=0.1,
-        scoring="loss",
-        random_state=None,
-        verbose=0,
-        warm_start=False,
-        device="auto",
-        dtype=None,
-        module=None,
-        module_params=None,
-        input_groups=None,
-        transform_layer=-1,
-        callbacks=None,
-    ):
-        keep_parameters(self, locals())
 
 
-class TorchAutoencoder(MLPAutoencoderBase):
+@dataclass(repr=False, eq=False, kw_only=True)
+class TorchAutoencoder(
+    _TorchEstimator, MLPAutoencoderBase, TorchParameters, AutoencoderParameters
+):
     __doc__ = (
         """Autoencoder on PyTorch, CPU or GPU: a learned code of the input.
 
@@ -404,47 +359,18 @@ class TorchAutoencoder(MLPAutoencoderBase):
     """
     )
 
-    _backend = _TORCH_BACKEND
     _parameter_constraints = {
         **MLPAutoencoderBase._parameter_constraints,
         **{k: v for k, v in _TORCH_CONSTRAINTS.items() if not k.startswith("module")},
     }
-    set_params = _set_params
-    get_params = _get_params
-    module_ = property(_trained_module)
 
     #: Autoencoders train the built-in network: transform and
     #: inverse_transform read its layers.
     module = None
     module_params = None
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(8,),
-        *,
-        output_activation="identity",
-        init="auto",
-        activation="relu",
-        optimizer="adam",
-        lr=1e-3,
-        momentum=0.9,
-        weight_decay=0.0,
-        lr_schedule="constant",
-        batch_size="auto",
-        shuffle=True,
-        max_iter=500,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping="auto",
-        validation_fraction=0.1,
-        scoring="loss",
-        random_state=None,
-        verbose=0,
-        warm_start=False,
-        device="auto",
-        dtype=None,
-        input_groups=None,
-        transform_layer=None,
-        callbacks=None,
-    ):
-        keep_parameters(self, locals())
+    #: The code layer by default (the middle one: see ``transform``).
+    transform_layer: int | Literal["all"] | None = None
+    #: Adam's usual step: the supervised estimators' "auto" (1e-2 in fit) was
+    #: chosen on classification and regression tasks, not on reconstruction.
+    lr: float | Literal["auto"] = 1e-3

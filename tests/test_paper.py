@@ -357,6 +357,18 @@ def test_family_trees_recipe_sets_the_network_and_the_recipe(recipe):
     assert set(FAMILY_TREES_RECIPES) == set(FAMILY_TREES_LITERAL)
 
 
+@pytest.mark.parametrize("single", [LossRecorder, ParamScheduler])
+def test_family_trees_recipe_keeps_a_single_callback_given_alone(single):
+    """``callbacks`` may be one callback, not in a list (it used to raise
+    "not iterable"): kept unless it is a scheduler, which the recipe's
+    replaces."""
+    callback = single()
+    est = family_trees_recipe(RumelhartClassifier(callbacks=callback))
+    assert isinstance(est.callbacks[0], ParamScheduler)
+    kept = [] if isinstance(callback, ParamScheduler) else [callback]
+    assert est.callbacks[1:] == kept
+
+
 def test_family_trees_recipe_default_is_the_tuned_one():
     clf = family_trees_recipe(RumelhartClassifier())
     assert (clf.init_range, clf.weight_decay, clf.dead_zone) == (2.0, 0.001, 0.3)

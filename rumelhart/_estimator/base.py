@@ -52,20 +52,7 @@ from .inputs import (
 )
 from .targets import TargetSpec
 
-
 #: The parameters every estimator shares, as scikit-learn checks them.
-def keep_parameters(estimator: Any, arguments: dict[str, Any]) -> None:
-    """Store each argument of an estimator's ``__init__`` as is.
-
-    scikit-learn's rule: ``__init__`` sets one attribute per parameter, of
-    its name, to the value passed, and does nothing else (checks happen in
-    ``fit``). Called as ``keep_parameters(self, locals())`` first thing.
-    """
-    for name, value in arguments.items():
-        if name != "self":
-            setattr(estimator, name, value)
-
-
 PARAMETER_CONSTRAINTS: dict[str, list[Any]] = {
     "hidden_layer_sizes": [
         "array-like",
