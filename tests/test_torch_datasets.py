@@ -86,7 +86,8 @@ def test_regressor_on_a_dataloader_of_multi_output_pairs():
 
 def test_string_labels_inputs_only_and_iterable_datasets():
     X, y = _data()
-    names = np.array(["cat", "dog", "emu"])[y]
+    classes = np.array(["cat", "dog", "emu"])
+    names = classes[y]
     expected = _clf().fit(X, names)
     pairs = _clf().fit(PairsDataset(X, names))
     inputs_only = _clf().fit(TensorDataset(torch.from_numpy(X)), names)
@@ -95,7 +96,7 @@ def test_string_labels_inputs_only_and_iterable_datasets():
         np.testing.assert_array_equal(est.classes_, ["cat", "dog", "emu"])
         np.testing.assert_array_equal(est.predict(X), expected.predict(X))
     np.testing.assert_array_equal(
-        names[stream.predict(X)], expected.predict(X)
+        classes[stream.predict(X)], expected.predict(X)
     )  # integer labels of the same classes
 
 
