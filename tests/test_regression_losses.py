@@ -122,6 +122,15 @@ def test_positive_only_tag_follows_the_loss(cls):
     assert not cls().__sklearn_tags__().target_tags.positive_only
 
 
+def _near_100():
+    """scikit-learn's check data for n_features_in_ and idempotence: two
+    unscaled features near 100, positive targets of pure noise."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(loc=100, size=(100, 2))
+    y = rng.normal(size=100)
+    return X, y + 1 + np.abs(y.min())
+
+
 def _small_holdout_known_miss(cls):
     """The torch regressors' small-data holdout (10 rows of pure noise here)
     restores an epoch 4 % worse than the constant: issue 19's open item on
@@ -139,10 +148,7 @@ def test_log_link_fits_inputs_near_100_at_the_defaults(cls, loss):
     unscaled): the saturated hidden units give the output unit a large
     step, the log link's curvature grows with the prediction, and without
     damp_overshoot the NumPy Poisson fit diverges at epoch 18."""
-    rng = np.random.RandomState(0)
-    X = rng.normal(loc=100, size=(100, 2))
-    y = rng.normal(size=100)
-    y += 1 + np.abs(y.min())
+    X, y = _near_100()
     from sklearn.metrics import mean_tweedie_deviance
 
     reg = cls(loss=loss, random_state=0).fit(X, y)
@@ -241,10 +247,7 @@ def test_predict_sorts_crossed_network_outputs():
 def test_log_link_stays_finite_on_inputs_near_100(cls, loss):
     """The damping's own claim, on every backend: no overflow, no divergence
     on sklearn's check data (the test above adds the quality bound)."""
-    rng = np.random.RandomState(0)
-    X = rng.normal(loc=100, size=(100, 2))
-    y = rng.normal(size=100)
-    y += 1 + np.abs(y.min())
+    X, y = _near_100()
     reg = cls(loss=loss, random_state=0).fit(X, y)
     assert np.isfinite(reg.loss_curve_).all()
     assert np.isfinite(reg.predict(X)).all() and (reg.predict(X) > 0).all()

@@ -403,7 +403,13 @@ class _Steps:
 def _stopped_epoch(values, **params):
     """The epoch at which EarlyStopping(monitor="loss", **params) stops on
     the loss sequence ``values`` (None: never)."""
-    stopper, context = EarlyStopping(monitor="loss", **params), _Steps()
+    return _run_stopper(EarlyStopping(monitor="loss", **params), values)
+
+
+def _run_stopper(stopper, values):
+    """The epoch at which ``stopper`` ends a run whose epochs (one weight
+    update each) log the losses ``values`` (None: never)."""
+    context = _Steps()
     stopper.on_fit_begin(context)
     for epoch, value in enumerate(values, start=1):
         context.epoch, context.step, context.logs = epoch, epoch, {"loss": value}
@@ -665,21 +671,6 @@ def test_diagnostics_example_writes_its_figures(tmp_path):
         assert accuracy > 0.95
 
 
-def _stop_epoch(stopper, losses):
-    """The epoch at which ``stopper`` ends a run whose epochs log ``losses``
-    (one weight update an epoch), or None."""
-    from types import SimpleNamespace
-
-    engine = SimpleNamespace(lr=1.0, snapshot=lambda: None)
-    context = SimpleNamespace(engine=engine, step=0, epoch=0, logs={})
-    stopper.on_fit_begin(context)
-    for epoch, loss in enumerate(losses, start=1):
-        context.epoch, context.step, context.logs = epoch, epoch, {"loss": loss}
-        if stopper.on_epoch_end(context):
-            return epoch
-    return None
-
-
 @pytest.mark.parametrize(
     ("growth", "expected"),
     # 40 epochs of gains, then a plateau: a fixed patience of 5 stops at 45;
@@ -690,11 +681,11 @@ def _stop_epoch(stopper, losses):
 def test_early_stopping_patience_grows_with_the_epochs_run(growth, expected):
     losses = [100.0 - epoch for epoch in range(1, 41)] + [60.0] * 100
     stopper = EarlyStopping(patience=5, patience_growth=growth)
-    assert _stop_epoch(stopper, losses) == expected
+    assert _run_stopper(stopper, losses) == expected
     assert stopper.best_epoch_ == 40
 
 
 @pytest.mark.parametrize("growth", [-0.1, float("inf"), float("nan")])
 def test_early_stopping_refuses_a_patience_growth_that_is_no_share(growth):
     with pytest.raises(ValueError, match=r"patience_growth must be a finite number"):
-        _stop_epoch(EarlyStopping(patience_growth=growth), [1.0])
+        _stopped_epoch([1.0], patience_growth=growth)
