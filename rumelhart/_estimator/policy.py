@@ -236,16 +236,18 @@ def default_callbacks(
     defaults: list[Callback] = []
     if plan.exhausted not in ("partial_fit", "refit"):
         # Not for one epoch, nor for the number of epochs validation chose.
-        grows = plan.validation is not None  # not the training loss's plateaus
+        held_out = plan.validation is not None
         defaults.append(
             EarlyStopping(
-                monitor="validation_score" if plan.validation else "loss",
+                monitor="validation_score" if held_out else "loss",
                 patience=n_iter_no_change,
                 min_delta=tol,
-                restore_best=plan.validation is not None,
+                restore_best=held_out,
                 min_updates=rules.min_updates_without_progress,
                 lr_reductions=rules.lr_reductions,
-                patience_growth=rules.patience_growth if grows else 0.0,
+                # The growing wait is for a held-out split, not for the
+                # training loss's plateaus.
+                patience_growth=rules.patience_growth if held_out else 0.0,
             )
         )
     return defaults + ([Printer()] if verbose else [])
