@@ -18,7 +18,13 @@ from collections.abc import Mapping
 from numbers import Real
 from typing import Any
 
-__all__ = ["CosineAnnealing", "ExponentialDecay", "InverseScaling", "Piecewise"]
+__all__ = [
+    "CosineAnnealing",
+    "ExponentialDecay",
+    "InverseScaling",
+    "LinearDecay",
+    "Piecewise",
+]
 
 
 class _Schedule:
@@ -150,3 +156,48 @@ class CosineAnnealing(_Schedule):
         progress = min(max(t - 1, 0) / max(self.period - 1, 1), 1.0)
         cosine = (1 + math.cos(math.pi * progress)) / 2
         return self.final + (self.initial - self.final) * cosine
+
+
+class LinearDecay(_Schedule):
+    """``initial`` for the first ``1 - share`` of ``total``, then a straight
+    line down to ``initial / (n + 1)`` at ``t=total``, ``n`` the steps of
+    the descent, and that value after it.
+
+    The "decay" phase of warmup-stable-decay schedules: with a known budget
+    of epochs, a constant rate ends wherever its noise leaves the weights,
+    and a short linear descent ends them on a calm minimum instead. The
+    estimators apply it (``share=0.25``) to the second run of
+    ``early_stopping="auto"``'s "refit", whose budget the first run chose.
+
+    Parameters
+    ----------
+    initial : float
+        Value from ``t=1`` until the descent starts.
+    total : int
+        Time of the last, smallest value.
+    share : float, default=0.25
+        Share of ``total`` spent descending, in [0, 1] (0: constant).
+
+    Examples
+    --------
+    >>> from rumelhart.schedules import LinearDecay
+    >>> lr = LinearDecay(0.1, total=8, share=0.5)
+    >>> [round(lr(t), 3) for t in range(1, 9)]
+    [0.1, 0.1, 0.1, 0.1, 0.08, 0.06, 0.04, 0.02]
+    """
+
+    _fields = ("initial", "total", "share")
+
+    def __init__(self, initial: float, total: int, share: float = 0.25) -> None:
+        _check_positive("initial", initial)
+        _check_positive("total", total)
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"LinearDecay: share must be in [0, 1], got {share!r}.")
+        self.initial, self.total, self.share = initial, total, share
+
+    def __call__(self, t: int) -> float:
+        steps = math.floor(self.share * self.total)
+        left = self.total - min(max(t, 1), self.total)  # steps after t
+        if left >= steps:
+            return self.initial
+        return self.initial * (left + 1) / (steps + 1)

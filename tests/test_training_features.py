@@ -472,6 +472,22 @@ def test_param_scheduler_sets_momentum_and_lr():
     assert [r["lr"] for r in clf.history_["loss"]] == [1.0, 0.5, 1 / 3, 0.25]
 
 
+def test_linear_decay_holds_then_steps_down_to_a_share_of_the_start():
+    from rumelhart.schedules import LinearDecay
+
+    # 10 epochs, 30 %: floor(3) steps down, each of 0.4 / 4, the last at 0.1.
+    lr = LinearDecay(0.4, total=10, share=0.3)
+    expected = [0.4] * 7 + [0.3, 0.2, 0.1] + [0.1]
+    assert [lr(t) for t in range(1, 12)] == pytest.approx(expected)
+    assert [LinearDecay(0.4, 10, share=0.0)(t) for t in (1, 10)] == [0.4, 0.4]
+    assert LinearDecay(0.4, 10) == LinearDecay(0.4, 10, 0.25)
+    assert repr(lr) == "LinearDecay(initial=0.4, total=10, share=0.3)"
+    with pytest.raises(ValueError, match="share must be in"):
+        LinearDecay(0.4, 10, share=1.5)
+    with pytest.raises(ValueError, match="total"):
+        LinearDecay(0.4, 0)
+
+
 @pytest.mark.parametrize("backend", ["numpy", "torch"])
 def test_epoch_schedule_continues_across_partial_fit_calls(backend):
     """partial_fit trains one epoch per call; an epoch schedule counts the

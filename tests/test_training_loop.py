@@ -27,8 +27,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
 
 from rumelhart import RumelhartClassifier, RumelhartRegressor
-from rumelhart.callbacks import Callback, ParamScheduler
+from rumelhart.callbacks import Callback, LossRecorder, ParamScheduler
 from rumelhart.exceptions import DivergenceError, TrainingInterruptedWarning
+from rumelhart.schedules import ExponentialDecay
 
 from .conftest import (
     CLASSIFIERS,
@@ -526,6 +527,49 @@ def test_auto_early_stopping_holds_out_for_numpy_regressors_from_2000_rows(
     # a second time, on all the rows.
     assert len(est.validation_scores_) >= est.n_iter_
     assert (est.stop_reason_ == "refit") is refit
+
+
+def _epoch_rates(est):
+    """The learning rate of each epoch of the (last) training, from its
+    first batch's record."""
+    firsts = {}
+    for row in est.history_["loss"]:
+        firsts.setdefault(row["epoch"], row["lr"])
+    return [firsts[epoch] for epoch in sorted(firsts)]
+
+
+def test_refit_ends_on_a_straight_descent_of_the_rate():
+    # "refit"'s second run has a budget chosen by the first: it keeps the
+    # rate for 3/4 of it, then steps down by the same amount each epoch to
+    # rate / (steps + 1) at the last (a constant rate ends wherever its
+    # noise leaves the weights).
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = X[:, 0] * X[:, 1] + 0.3 * rng.normal(size=300)
+    est = RumelhartRegressor(
+        hidden_layer_sizes=(16,), random_state=0, callbacks=[LossRecorder()]
+    ).fit(X, y)
+    assert est.stop_reason_ == "refit"
+    rates, epochs = _epoch_rates(est), est.n_iter_
+    assert len(rates) == epochs >= 20
+    steps = epochs // 4
+    assert rates[: epochs - steps] == [est.eps] * (epochs - steps)
+    descent = np.diff(rates[epochs - steps - 1 :])
+    np.testing.assert_allclose(descent, -est.eps / (steps + 1))
+    assert rates[-1] == pytest.approx(est.eps / (steps + 1))
+
+
+def test_refit_leaves_the_rate_to_a_schedule_of_the_callers():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = X.sum(axis=1)
+    scheduler = ParamScheduler(lr=ExponentialDecay(0.05, 0.99))
+    est = RumelhartRegressor(
+        hidden_layer_sizes=(16,), random_state=0, callbacks=[scheduler, LossRecorder()]
+    ).fit(X, y)
+    assert est.stop_reason_ == "refit"
+    expected = [0.05 * 0.99**t for t in range(est.n_iter_)]
+    np.testing.assert_allclose(_epoch_rates(est), expected)
 
 
 def test_auto_weight_decay_falls_with_samples_and_with_few_inputs():

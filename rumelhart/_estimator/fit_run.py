@@ -30,7 +30,7 @@ from .._training import (
     train,
 )
 from .._warnings import warn
-from ..callbacks import Callback
+from ..callbacks import Callback, ParamScheduler
 from ..exceptions import DivergenceError
 from . import policy
 from .backends import Backend, Engine, NetworkSpec, check_output
@@ -272,6 +272,7 @@ class FitRun:
                 tol=settings.tol,
                 verbose=settings.verbose,
                 rules=self.backend.rules,
+                lr=None if _schedules_rate(trained.callbacks) else trained.engine.lr,
             ),
             state=trained.state,
             gate=self.gate,
@@ -382,6 +383,12 @@ class FitRun:
             "_engine": engine,
             **self.backend.fitted_attributes(self.params, engine),
         }
+
+
+def _schedules_rate(callbacks: list[Callback]) -> bool:
+    """Whether the caller's callbacks set the learning rate."""
+    schedulers = [c for c in callbacks if isinstance(c, ParamScheduler)]
+    return any(c.lr is not None for c in schedulers)
 
 
 def copy_callbacks(callbacks: Any) -> list[Callback]:
