@@ -281,31 +281,22 @@ def _tree_relations() -> dict[tuple[str, str], set[str]]:
     # Nephews and nieces are the inverse relation.
     juniors = {p: {q for q in people if p in elders[q]} for p in people}
 
-    def male(group: set[str]) -> set[str]:
-        return {q for q in group if q in _MALE}
-
-    def female(group: set[str]) -> set[str]:
-        return {q for q in group if q not in _MALE}
-
+    # Each kin group gives two relations: its men, and its women.
+    kin = {
+        ("father", "mother"): parents,
+        ("husband", "wife"): spouse,
+        ("son", "daughter"): children,
+        ("uncle", "aunt"): elders,
+        ("brother", "sister"): siblings,
+        ("nephew", "niece"): juniors,
+    }
     facts: dict[tuple[str, str], set[str]] = {}
     for p in people:
-        derived = {
-            "father": male(parents[p]),
-            "mother": female(parents[p]),
-            "husband": male(spouse[p]),
-            "wife": female(spouse[p]),
-            "son": male(children[p]),
-            "daughter": female(children[p]),
-            "uncle": male(elders[p]),
-            "aunt": female(elders[p]),
-            "brother": male(siblings[p]),
-            "sister": female(siblings[p]),
-            "nephew": male(juniors[p]),
-            "niece": female(juniors[p]),
-        }
-        for relation, answers in derived.items():
-            if answers:
-                facts[p, relation] = answers
+        for (his, hers), group in kin.items():
+            men = group[p] & _MALE
+            for relation, answers in ((his, men), (hers, group[p] - men)):
+                if answers:
+                    facts[p, relation] = answers
     return facts
 
 
