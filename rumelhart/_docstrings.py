@@ -3,7 +3,8 @@
 The estimators' docstrings are assembled from these and their own parts by
 :func:`estimator_doc`; numpydoc renders the result (see docs/api.rst).
 Methods that take the same arguments get their ``Parameters`` section from
-:func:`with_parameters`.
+:func:`with_parameters` (and those that raise the same errors their
+``Raises`` from :func:`with_raises`).
 """
 
 import re
@@ -63,10 +64,31 @@ sample_weight_val : array-like of shape (n_val,), default=None
 """
 
 
-def _section(entries: tuple[str, ...], indent: str) -> str:
-    """A numpydoc ``Parameters`` section of ``entries``, indented."""
-    section = "Parameters\n----------\n" + "".join(entries) + "\n"
+def _section(entries: tuple[str, ...], indent: str, title: str = "Parameters") -> str:
+    """A numpydoc section ``title`` of ``entries``, indented."""
+    section = f"{title}\n{'-' * len(title)}\n" + "".join(entries) + "\n"
     return textwrap.indent(section, indent, lambda line: bool(line.strip()))
+
+
+def _insert_section(
+    title: str, entries: tuple[str, ...], before: str, anchor: str
+) -> Callable[[_Function], _Function]:
+    """A decorator that puts the section ``title`` of ``entries`` before the
+    docstring's first line matching ``before`` (a pattern whose group 1 is
+    that line's indentation), or raises naming the missing ``anchor``."""
+
+    def decorate(function: _Function) -> _Function:
+        doc = function.__doc__
+        if doc is None:  # python -OO strips docstrings
+            return function
+        found = re.search(before, doc, re.MULTILINE)
+        if found is None:
+            raise ValueError(f"{function.__name__}'s docstring has no {anchor}.")
+        section = _section(entries, found.group(1), title)
+        function.__doc__ = doc[: found.start()] + section + doc[found.start() :]
+        return function
+
+    return decorate
 
 
 def with_parameters(*entries: str) -> Callable[[_Function], _Function]:
@@ -84,19 +106,26 @@ def with_parameters(*entries: str) -> Callable[[_Function], _Function]:
         Puts the section before the docstring's first section (``Returns``),
         at its indentation, and returns the function.
     """
+    return _insert_section("Parameters", entries, r"^( *)\S.*\n *-{3,}$", "section")
 
-    def decorate(function: _Function) -> _Function:
-        doc = function.__doc__
-        if doc is None:  # python -OO strips docstrings
-            return function
-        first = re.search(r"^( *)\S.*\n *-{3,}$", doc, re.MULTILINE)
-        if first is None:
-            raise ValueError(f"{function.__name__}'s docstring has no section.")
-        section = _section(entries, first.group(1))
-        function.__doc__ = doc[: first.start()] + section + doc[first.start() :]
-        return function
 
-    return decorate
+def with_raises(*entries: str) -> Callable[[_Function], _Function]:
+    """Give the decorated function a numpydoc ``Raises`` section.
+
+    Parameters
+    ----------
+    *entries : str
+        Exception entries (its name, then the description indented by four
+        spaces).
+
+    Returns
+    -------
+    decorate : callable
+        Puts the section before the docstring's ``Examples`` section, at its
+        indentation, and returns the function.
+    """
+    examples = r"^( *)Examples\n *-{3,}$"
+    return _insert_section("Raises", entries, examples, "Examples section")
 
 
 #: What each hidden activation is (after the ``activation`` parameter).
