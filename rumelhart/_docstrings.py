@@ -1,14 +1,16 @@
 """Docstring fragments that every estimator shares, written once.
 
-The estimators' docstrings are assembled from these and their own parts;
-numpydoc renders the result (see docs/api.rst). Methods that take the same
-arguments get their ``Parameters`` section from :func:`with_parameters`.
+The estimators' docstrings are assembled from these and their own parts by
+:func:`estimator_doc`; numpydoc renders the result (see docs/api.rst).
+Methods that take the same arguments get their ``Parameters`` section from
+:func:`with_parameters` (and those that raise the same errors their
+``Raises`` from :func:`with_raises`).
 """
 
 import re
 import textwrap
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 _Function = TypeVar("_Function", bound=Callable[..., object])
 
@@ -62,10 +64,31 @@ sample_weight_val : array-like of shape (n_val,), default=None
 """
 
 
-def _section(entries: tuple[str, ...], indent: str) -> str:
-    """A numpydoc ``Parameters`` section of ``entries``, indented."""
-    section = "Parameters\n----------\n" + "".join(entries) + "\n"
+def _section(entries: tuple[str, ...], indent: str, title: str = "Parameters") -> str:
+    """A numpydoc section ``title`` of ``entries``, indented."""
+    section = f"{title}\n{'-' * len(title)}\n" + "".join(entries) + "\n"
     return textwrap.indent(section, indent, lambda line: bool(line.strip()))
+
+
+def _insert_section(
+    title: str, entries: tuple[str, ...], before: str, anchor: str
+) -> Callable[[_Function], _Function]:
+    """A decorator that puts the section ``title`` of ``entries`` before the
+    docstring's first line matching ``before`` (a pattern whose group 1 is
+    that line's indentation), or raises naming the missing ``anchor``."""
+
+    def decorate(function: _Function) -> _Function:
+        doc = function.__doc__
+        if doc is None:  # python -OO strips docstrings
+            return function
+        found = re.search(before, doc, re.MULTILINE)
+        if found is None:
+            raise ValueError(f"{function.__name__}'s docstring has no {anchor}.")
+        section = _section(entries, found.group(1), title)
+        function.__doc__ = doc[: found.start()] + section + doc[found.start() :]
+        return function
+
+    return decorate
 
 
 def with_parameters(*entries: str) -> Callable[[_Function], _Function]:
@@ -83,19 +106,26 @@ def with_parameters(*entries: str) -> Callable[[_Function], _Function]:
         Puts the section before the docstring's first section (``Returns``),
         at its indentation, and returns the function.
     """
+    return _insert_section("Parameters", entries, r"^( *)\S.*\n *-{3,}$", "section")
 
-    def decorate(function: _Function) -> _Function:
-        doc = function.__doc__
-        if doc is None:  # python -OO strips docstrings
-            return function
-        first = re.search(r"^( *)\S.*\n *-{3,}$", doc, re.MULTILINE)
-        if first is None:
-            raise ValueError(f"{function.__name__}'s docstring has no section.")
-        section = _section(entries, first.group(1))
-        function.__doc__ = doc[: first.start()] + section + doc[first.start() :]
-        return function
 
-    return decorate
+def with_raises(*entries: str) -> Callable[[_Function], _Function]:
+    """Give the decorated function a numpydoc ``Raises`` section.
+
+    Parameters
+    ----------
+    *entries : str
+        Exception entries (its name, then the description indented by four
+        spaces).
+
+    Returns
+    -------
+    decorate : callable
+        Puts the section before the docstring's ``Examples`` section, at its
+        indentation, and returns the function.
+    """
+    examples = r"^( *)Examples\n *-{3,}$"
+    return _insert_section("Raises", entries, examples, "Examples section")
 
 
 #: What each hidden activation is (after the ``activation`` parameter).
@@ -170,10 +200,8 @@ CLASS_WEIGHT_AND_DEAD_ZONE = """\
         0.5. ``0 <= dead_zone < 0.5``; ignored by ``"log_loss"``.
 """
 
-#: The classifiers' first attributes.
-CLASSES_ATTRIBUTE = """
-    Attributes
-    ----------
+#: The classifiers' first attribute.
+CLASSES_ATTRIBUTE = """\
     classes_ : ndarray of shape (n_classes,)
         The labels.
 """
@@ -339,3 +367,80 @@ FIT_DOCSTRING = (
             The fitted estimator.
         """
 )
+
+
+class _TaskSections(NamedTuple):
+    """What a task adds to its estimators' docstrings."""
+
+    #: Parameters after the estimator's own first entries.
+    parameters: str
+    #: The representation parameters, last before ``callbacks``.
+    representation: str
+    #: Attributes before the backend's.
+    attributes: str
+
+
+_TASK_SECTIONS = {
+    "classifier": _TaskSections(
+        CLASS_WEIGHT_AND_DEAD_ZONE, REPRESENTATION_PARAMETERS, CLASSES_ATTRIBUTE
+    ),
+    "regressor": _TaskSections(
+        REGRESSION_LOSS_PARAMETERS, REPRESENTATION_PARAMETERS, ""
+    ),
+    "autoencoder": _TaskSections("", AUTOENCODER_REPRESENTATION, ""),
+}
+
+
+def estimator_doc(
+    summary: str,
+    /,
+    *,
+    task: Literal["classifier", "regressor", "autoencoder"],
+    parameters: str,
+    backend_parameters: str,
+    backend_attributes: str,
+    see_also: str,
+    examples: str,
+) -> str:
+    """The docstring of an estimator class, its sections in one order.
+
+    Every piece is text as it stands in a class body: each line after the
+    summary's first indented by four spaces, and ending in a newline.
+
+    Parameters
+    ----------
+    summary : str
+        The summary line and the extended summary.
+    task : {"classifier", "regressor", "autoencoder"}
+        Which task's shared entries to add (``class_weight`` and
+        ``classes_``, the regression losses, the autoencoders'
+        representation).
+    parameters : str
+        The estimator's own first parameters (``hidden_layer_sizes`` ...).
+    backend_parameters : str
+        The parameters of the estimator's backend (how it trains and
+        stops), after the task's.
+    backend_attributes : str
+        The backend's fitted attributes (the weights), after the task's and
+        before those of every estimator.
+    see_also : str
+        Entries of the ``See Also`` section.
+    examples : str
+        The ``Examples`` section's doctest.
+
+    Returns
+    -------
+    doc : str
+        Summary, ``Parameters`` (own, task, backend, representation,
+        ``callbacks``), ``Attributes`` (task, backend, those of every
+        estimator), ``See Also`` and ``Examples``.
+    """
+    sections = _TASK_SECTIONS[task]
+    return (
+        f"{summary}\n    Parameters\n    ----------\n{parameters}"
+        f"{sections.parameters}{backend_parameters}{sections.representation}"
+        f"{CALLBACKS_PARAMETER}\n    Attributes\n    ----------\n"
+        f"{sections.attributes}{backend_attributes}{FITTED_ATTRIBUTES}"
+        f"\n    See Also\n    --------\n{see_also}"
+        f"\n    Examples\n    --------\n{examples}    "
+    )

@@ -8,11 +8,15 @@ file is read and nothing is downloaded.
 
 from __future__ import annotations
 
+import inspect
 import numbers
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from sklearn.utils import Bunch
+
+from ._docstrings import with_parameters, with_raises
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,6 +30,8 @@ __all__ = [
 ]
 
 _MAX_BITS = 20
+
+_Function = TypeVar("_Function", bound=Callable[..., object])
 
 
 class _InvalidParameterError(ValueError, TypeError):
@@ -52,6 +58,27 @@ def _all_binary_vectors(n_bits: int) -> np.ndarray:
     return ((codes[:, None] >> shifts) & 1).astype(np.float64)
 
 
+def _takes_n_bits(low: int) -> Callable[[_Function], _Function]:
+    """Document a maker's ``n_bits`` (its default read off the signature)
+    and the error of its check, with the check's bounds (``low`` to
+    ``_MAX_BITS``)."""
+
+    def decorate(maker: _Function) -> _Function:
+        default = inspect.signature(maker).parameters["n_bits"].default
+        entry = f"""\
+n_bits : int, default={default}
+    Length of the input vectors, between {low} and {_MAX_BITS}.
+"""
+        error = f"""\
+ValueError
+    If ``n_bits`` is not an integer in ``[{low}, {_MAX_BITS}]`` (an argument of the
+    wrong type raises an error that is also a TypeError).
+"""
+        return with_parameters(entry)(with_raises(error)(maker))
+
+    return decorate
+
+
 def make_xor() -> tuple[np.ndarray, np.ndarray]:
     """Return the four cases of the exclusive-or problem.
 
@@ -73,16 +100,12 @@ def make_xor() -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
+@_takes_n_bits(low=1)
 def make_parity(n_bits: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """Return every binary vector of length ``n_bits`` with its parity.
 
     The parity problem of Rumelhart et al. (1986): output ``1`` when the
     input holds an odd number of ones.
-
-    Parameters
-    ----------
-    n_bits : int, default=4
-        Length of the input vectors, between 1 and 20.
 
     Returns
     -------
@@ -91,12 +114,6 @@ def make_parity(n_bits: int = 4) -> tuple[np.ndarray, np.ndarray]:
         significant bit first.
     y : ndarray of shape (2**n_bits,), dtype int64
         ``1`` where the row has an odd number of ones, else ``0``.
-
-    Raises
-    ------
-    ValueError
-        If ``n_bits`` is not an integer in ``[1, 20]`` (an argument of the
-        wrong type raises an error that is also a TypeError).
 
     Examples
     --------
@@ -110,17 +127,13 @@ def make_parity(n_bits: int = 4) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
+@_takes_n_bits(low=2)
 def make_symmetry(n_bits: int = 6) -> tuple[np.ndarray, np.ndarray]:
     """Return every binary vector of length ``n_bits``, labelled by mirror symmetry.
 
     The symmetry task of Rumelhart et al. (1986): output ``1`` when the input
     vector is symmetric about its centre, i.e. equal to its own reverse. For
     six bits, 8 of the 64 vectors are symmetric.
-
-    Parameters
-    ----------
-    n_bits : int, default=6
-        Length of the input vectors, between 2 and 20.
 
     Returns
     -------
@@ -129,12 +142,6 @@ def make_symmetry(n_bits: int = 6) -> tuple[np.ndarray, np.ndarray]:
         first.
     y : ndarray of shape (2**n_bits,), dtype int64
         ``1`` where the row equals its reverse, else ``0``.
-
-    Raises
-    ------
-    ValueError
-        If ``n_bits`` is not an integer in ``[2, 20]`` (an argument of the
-        wrong type raises an error that is also a TypeError).
 
     Examples
     --------
@@ -281,31 +288,22 @@ def _tree_relations() -> dict[tuple[str, str], set[str]]:
     # Nephews and nieces are the inverse relation.
     juniors = {p: {q for q in people if p in elders[q]} for p in people}
 
-    def male(group: set[str]) -> set[str]:
-        return {q for q in group if q in _MALE}
-
-    def female(group: set[str]) -> set[str]:
-        return {q for q in group if q not in _MALE}
-
+    # Each kin group gives two relations: its men, and its women.
+    kin = {
+        ("father", "mother"): parents,
+        ("husband", "wife"): spouse,
+        ("son", "daughter"): children,
+        ("uncle", "aunt"): elders,
+        ("brother", "sister"): siblings,
+        ("nephew", "niece"): juniors,
+    }
     facts: dict[tuple[str, str], set[str]] = {}
     for p in people:
-        derived = {
-            "father": male(parents[p]),
-            "mother": female(parents[p]),
-            "husband": male(spouse[p]),
-            "wife": female(spouse[p]),
-            "son": male(children[p]),
-            "daughter": female(children[p]),
-            "uncle": male(elders[p]),
-            "aunt": female(elders[p]),
-            "brother": male(siblings[p]),
-            "sister": female(siblings[p]),
-            "nephew": male(juniors[p]),
-            "niece": female(juniors[p]),
-        }
-        for relation, answers in derived.items():
-            if answers:
-                facts[p, relation] = answers
+        for (his, hers), group in kin.items():
+            men = group[p] & _MALE
+            for relation, answers in ((his, men), (hers, group[p] - men)):
+                if answers:
+                    facts[p, relation] = answers
     return facts
 
 

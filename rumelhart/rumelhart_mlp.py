@@ -8,17 +8,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._autoencoder import MLPAutoencoderBase
 from ._classifier import MLPClassifierBase
-from ._docstrings import (
-    ACTIVATIONS_DOC,
-    AUTOENCODER_REPRESENTATION,
-    CALLBACKS_PARAMETER,
-    CLASS_WEIGHT_AND_DEAD_ZONE,
-    CLASSES_ATTRIBUTE,
-    FITTED_ATTRIBUTES,
-    REGRESSION_LOSS_PARAMETERS,
-    REPRESENTATION_PARAMETERS,
-    STOPPING_PARAMETERS,
-)
+from ._docstrings import ACTIVATIONS_DOC, STOPPING_PARAMETERS, estimator_doc
 from ._estimator.backends.numpy import ALIASES, HIDDEN_ACTIVATIONS, NumpyBackend
 from ._estimator.parameters import (
     AutoencoderParameters,
@@ -37,7 +27,8 @@ _RUMELHART_CONSTRAINTS = {
     "reduction": [StrOptions({"mean", "sum"})],
 }
 
-_COMMON_PARAMETERS_DOC = (
+#: The NumPy backend's parameters, after the task's.
+_BACKEND_PARAMETERS_DOC = (
     """
     activation : {{"logistic", "sigmoid", "tanh", "relu", "leaky_relu", "elu", \
 "softplus", "gelu", "silu", "identity"}}, default="logistic"
@@ -76,7 +67,7 @@ _COMMON_PARAMETERS_DOC = (
     shuffle : bool, default=True
         Whether to visit the samples in a new random order every epoch
         (only matters for mini-batches).
-    max_iter : int, default={max_iter}
+    max_iter : int, default=1000
         Maximum number of epochs (sweeps through the data).
 """
     + STOPPING_PARAMETERS
@@ -90,19 +81,21 @@ _COMMON_PARAMETERS_DOC = (
         Continue from the previous solution in ``fit`` instead of starting
         from new random weights.
 """
-    + REPRESENTATION_PARAMETERS
-    + CALLBACKS_PARAMETER
 )
 
-_ATTRIBUTES_DOC = (
-    """
+#: The NumPy backend's fitted attributes.
+_BACKEND_ATTRIBUTES_DOC = """
     coefs_ : list of ndarray
         ``coefs_[i]`` has shape (units of layer i, units of layer i + 1).
     intercepts_ : list of ndarray
         Biases of layer i + 1.
 """
-    + FITTED_ATTRIBUTES
-)
+
+#: Why ``alpha`` is not scikit-learn's ``alpha`` (in every summary).
+_ALPHA_NOTE = """
+    ``alpha`` is the momentum α of eq. 9, not scikit-learn's L2 penalty
+    (that is ``weight_decay`` here); see :doc:`/migrating`.
+"""
 
 
 #: The backend of the NumPy estimators (a class attribute: never pickled).
@@ -116,17 +109,15 @@ _NUMPY_BACKEND = NumpyBackend()
 
 @dataclass(repr=False, eq=False, kw_only=True)
 class RumelhartClassifier(MLPClassifierBase, NumpyParameters, ClassifierParameters):
-    __doc__ = (
+    __doc__ = estimator_doc(
         """Multilayer perceptron classifier of Rumelhart, Hinton & Williams (1986).
 
     Logistic (sigmoid) units trained by backpropagation with the paper's
     momentum update ``Δw(t) = -ε ∂E/∂w + α Δw(t-1)`` (eq. 9), in NumPy.
-
-    ``alpha`` is the momentum α of eq. 9, not scikit-learn's L2 penalty
-    (that is ``weight_decay`` here); see :doc:`/migrating`.
-
-    Parameters
-    ----------
+"""
+        + _ALPHA_NOTE,
+        task="classifier",
+        parameters="""\
     hidden_layer_sizes : tuple of int, default=(100,)
         Units of each hidden layer; ``()`` gives a network without hidden
         layer (logistic regression).
@@ -135,26 +126,23 @@ class RumelhartClassifier(MLPClassifierBase, NumpyParameters, ClassifierParamete
         ``"log_loss"`` is the cross-entropy with logistic (2 classes) or
         softmax output units, which trains faster and more accurately on
         real data (see the user guide).
-"""
-        + CLASS_WEIGHT_AND_DEAD_ZONE
-        + _COMMON_PARAMETERS_DOC.format(eps=0.5, max_iter=1000, weight_decay='"auto"')
-        + CLASSES_ATTRIBUTE
-        + _ATTRIBUTES_DOC
-        + """
-    See Also
-    --------
+""",
+        backend_parameters=_BACKEND_PARAMETERS_DOC.format(
+            eps=0.5, weight_decay='"auto"'
+        ),
+        backend_attributes=_BACKEND_ATTRIBUTES_DOC,
+        see_also="""\
     RumelhartRegressor : The same network for regression.
     TorchMLPClassifier : The same estimator on PyTorch.
-
-    Examples
-    --------
+""",
+        examples="""\
     >>> from sklearn.datasets import load_iris
     >>> from rumelhart import RumelhartClassifier
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = RumelhartClassifier(hidden_layer_sizes=(8,), random_state=0)
     >>> clf.fit(X, y).score(X, y) > 0.9
     True
-    """
+""",
     )
 
     _backend = _NUMPY_BACKEND
@@ -170,17 +158,15 @@ class RumelhartClassifier(MLPClassifierBase, NumpyParameters, ClassifierParamete
 
 @dataclass(repr=False, eq=False, kw_only=True)
 class RumelhartRegressor(MLPRegressorBase, NumpyParameters, RegressorParameters):
-    __doc__ = (
+    __doc__ = estimator_doc(
         """Multilayer perceptron regressor of Rumelhart, Hinton & Williams (1986).
 
     Logistic hidden units, linear output units and the squared error, trained
     by backpropagation with the paper's momentum update (eq. 9), in NumPy.
-
-    ``alpha`` is the momentum α of eq. 9, not scikit-learn's L2 penalty
-    (that is ``weight_decay`` here); see :doc:`/migrating`.
-
-    Parameters
-    ----------
+"""
+        + _ALPHA_NOTE,
+        task="regressor",
+        parameters="""\
     hidden_layer_sizes : tuple of int, default=(100,)
         Units of each hidden layer; ``()`` gives a linear model.
     scale_target : bool, default=True
@@ -189,29 +175,21 @@ class RumelhartRegressor(MLPRegressorBase, NumpyParameters, RegressorParameters)
         ``loss_curve_`` is then measured on the standardised targets.
         With ``loss="poisson"`` or ``"gamma"`` each column is only divided
         by its mean (no centring).
-"""
-        + REGRESSION_LOSS_PARAMETERS
-        + _COMMON_PARAMETERS_DOC.format(eps=0.05, max_iter=1000, weight_decay=0.0)
-        + """
-    Attributes
-    ----------
-"""
-        + _ATTRIBUTES_DOC
-        + """
-    See Also
-    --------
+""",
+        backend_parameters=_BACKEND_PARAMETERS_DOC.format(eps=0.05, weight_decay=0.0),
+        backend_attributes=_BACKEND_ATTRIBUTES_DOC,
+        see_also="""\
     RumelhartClassifier : The same network for classification.
     TorchMLPRegressor : The same estimator on PyTorch.
-
-    Examples
-    --------
+""",
+        examples="""\
     >>> import numpy as np
     >>> from rumelhart import RumelhartRegressor
     >>> X = np.linspace(0, 1, 20).reshape(-1, 1)
     >>> reg = RumelhartRegressor(hidden_layer_sizes=(), random_state=0)
     >>> float(reg.fit(X, 2 * X.ravel()).predict([[5.0]])[0]) # doctest: +ELLIPSIS
     10.0...
-    """
+""",
     )
 
     _backend = _NUMPY_BACKEND
@@ -223,7 +201,7 @@ class RumelhartRegressor(MLPRegressorBase, NumpyParameters, RegressorParameters)
 
 @dataclass(repr=False, eq=False, kw_only=True)
 class RumelhartAutoencoder(MLPAutoencoderBase, NumpyParameters, AutoencoderParameters):
-    __doc__ = (
+    __doc__ = estimator_doc(
         """Autoencoder of Rumelhart, Hinton & Williams (1986): the encoder problems.
 
     A network of logistic hidden units trained by backpropagation with the
@@ -231,32 +209,21 @@ class RumelhartAutoencoder(MLPAutoencoderBase, NumpyParameters, AutoencoderParam
     hidden layer, whose outputs are a learned code: :meth:`transform` maps
     inputs to codes, :meth:`inverse_transform` codes to reconstructions,
     :meth:`score` is the negative mean squared reconstruction error.
-
-    ``alpha`` is the momentum α of eq. 9, not scikit-learn's L2 penalty
-    (that is ``weight_decay`` here); see :doc:`/migrating`.
-
-    Parameters
-    ----------
+"""
+        + _ALPHA_NOTE,
+        task="autoencoder",
+        parameters="""\
     hidden_layer_sizes : tuple of int, default=(8,)
         Units of each hidden layer, e.g. ``(3,)`` for the paper's 8-3-8
         encoder or ``(64, 8, 64)`` for a deeper one.
-"""
-        + _COMMON_PARAMETERS_DOC.format(
-            eps=0.05, max_iter=1000, weight_decay=0.0
-        ).replace(REPRESENTATION_PARAMETERS, AUTOENCODER_REPRESENTATION)
-        + """
-    Attributes
-    ----------
-"""
-        + _ATTRIBUTES_DOC
-        + """
-    See Also
-    --------
+""",
+        backend_parameters=_BACKEND_PARAMETERS_DOC.format(eps=0.05, weight_decay=0.0),
+        backend_attributes=_BACKEND_ATTRIBUTES_DOC,
+        see_also="""\
     TorchAutoencoder : The same estimator on PyTorch.
     sklearn.decomposition.PCA : The linear counterpart.
-
-    Examples
-    --------
+""",
+        examples="""\
     >>> import numpy as np
     >>> from rumelhart import RumelhartAutoencoder
     >>> X = np.eye(8)  # the paper's 8-3-8 encoder problem
@@ -265,7 +232,7 @@ class RumelhartAutoencoder(MLPAutoencoderBase, NumpyParameters, AutoencoderParam
     >>> codes = ae.fit(X).transform(X)
     >>> codes.shape
     (8, 3)
-    """
+""",
     )
 
     _backend = _NUMPY_BACKEND

@@ -14,17 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._autoencoder import MLPAutoencoderBase
 from ._classifier import MLPClassifierBase
-from ._docstrings import (
-    ACTIVATIONS_DOC,
-    AUTOENCODER_REPRESENTATION,
-    CALLBACKS_PARAMETER,
-    CLASS_WEIGHT_AND_DEAD_ZONE,
-    CLASSES_ATTRIBUTE,
-    FITTED_ATTRIBUTES,
-    REGRESSION_LOSS_PARAMETERS,
-    REPRESENTATION_PARAMETERS,
-    STOPPING_PARAMETERS,
-)
+from ._docstrings import ACTIVATIONS_DOC, STOPPING_PARAMETERS, estimator_doc
 from ._estimator.backends import Backend
 from ._estimator.backends.custom_module import check_module_params
 from ._estimator.backends.torch import ACTIVATIONS, TorchBackend, nn, torch
@@ -125,17 +115,11 @@ def _training_doc(lr: str, why: str = "") -> str:
     return _TRAINING_DOC.replace("{lr}", lr).replace("{lr_why}", why)
 
 
-_SUPERVISED_TRAINING_DOC = _training_doc("1e-2", _LR_WHY)
+#: The backend parameters of the classifier and the regressor.
+_SUPERVISED_PARAMETERS_DOC = _training_doc("1e-2", _LR_WHY) + _MODULE_DOC
 
-_PARAMETERS_DOC = (
-    _SUPERVISED_TRAINING_DOC
-    + _MODULE_DOC
-    + REPRESENTATION_PARAMETERS
-    + CALLBACKS_PARAMETER
-)
-
-_ATTRIBUTES_DOC = (
-    """
+#: The torch backend's fitted attributes.
+_BACKEND_ATTRIBUTES_DOC = """
     coefs_ : list of ndarray
         Weights of the built-in network, ``coefs_[i]`` of shape
         (units of layer i, units of layer i + 1); absent with ``module``.
@@ -146,8 +130,6 @@ _ATTRIBUTES_DOC = (
     device_ : str
         The device it was trained on.
 """
-    + FITTED_ATTRIBUTES
-)
 
 
 #: The backend of the torch estimators (a class attribute: never pickled).
@@ -222,40 +204,35 @@ class _TorchEstimator:
 class TorchMLPClassifier(
     _TorchEstimator, MLPClassifierBase, TorchModuleParameters, ClassifierParameters
 ):
-    __doc__ = (
+    __doc__ = estimator_doc(
         """Multilayer perceptron classifier on PyTorch, CPU or GPU.
 
     The estimator contract of :class:`RumelhartClassifier` (labels of any
     type, ``predict_proba``, ``sample_weight``, ``partial_fit``, pickling)
     with any activation, optimizer and schedule, or a custom module.
-
-    Parameters
-    ----------
+""",
+        task="classifier",
+        parameters="""\
     hidden_layer_sizes : tuple of int, default=(100,)
         Units of each hidden layer of the built-in network.
     loss : {"log_loss", "squared_error"}, default="log_loss"
         Cross-entropy (softmax or logistic outputs) or the paper's squared
         error on logistic outputs.
-"""
-        + CLASS_WEIGHT_AND_DEAD_ZONE
-        + _PARAMETERS_DOC
-        + CLASSES_ATTRIBUTE
-        + _ATTRIBUTES_DOC
-        + """
-    See Also
-    --------
+""",
+        backend_parameters=_SUPERVISED_PARAMETERS_DOC,
+        backend_attributes=_BACKEND_ATTRIBUTES_DOC,
+        see_also="""\
     RumelhartClassifier : The paper's network in NumPy.
     TorchMLPRegressor : The torch estimator for regression.
-
-    Examples
-    --------
+""",
+        examples="""\
     >>> from sklearn.datasets import load_iris
     >>> from rumelhart import TorchMLPClassifier
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = TorchMLPClassifier(lr=0.01, device="cpu", random_state=0)
     >>> clf.fit(X, y).score(X, y) > 0.9
     True
-    """
+""",
     )
 
     _parameter_constraints = {
@@ -268,16 +245,16 @@ class TorchMLPClassifier(
 class TorchMLPRegressor(
     _TorchEstimator, MLPRegressorBase, TorchModuleParameters, RegressorParameters
 ):
-    __doc__ = (
+    __doc__ = estimator_doc(
         """Multilayer perceptron regressor on PyTorch, CPU or GPU.
 
     Linear outputs and the squared error; the estimator contract of
     :class:`RumelhartRegressor` (multi-output ``y``, ``sample_weight``,
     ``partial_fit``, pickling) with any activation, optimizer and schedule,
     or a custom module.
-
-    Parameters
-    ----------
+""",
+        task="regressor",
+        parameters="""\
     hidden_layer_sizes : tuple of int, default=(100,)
         Units of each hidden layer of the built-in network.
     scale_target : bool, default=True
@@ -285,29 +262,21 @@ class TorchMLPRegressor(
         back; ``loss_curve_`` is then measured on the standardised targets.
         With ``loss="poisson"`` or ``"gamma"`` each column is only divided
         by its mean (no centring).
-"""
-        + REGRESSION_LOSS_PARAMETERS
-        + _PARAMETERS_DOC
-        + """
-    Attributes
-    ----------
-"""
-        + _ATTRIBUTES_DOC
-        + """
-    See Also
-    --------
+""",
+        backend_parameters=_SUPERVISED_PARAMETERS_DOC,
+        backend_attributes=_BACKEND_ATTRIBUTES_DOC,
+        see_also="""\
     RumelhartRegressor : The paper's network in NumPy.
     TorchMLPClassifier : The torch estimator for classification.
-
-    Examples
-    --------
+""",
+        examples="""\
     >>> from sklearn.datasets import make_regression
     >>> from rumelhart import TorchMLPRegressor
     >>> X, y = make_regression(n_samples=200, n_features=5, random_state=0)
     >>> reg = TorchMLPRegressor(lr=0.01, device="cpu", random_state=0)
     >>> reg.fit(X, y).score(X, y) > 0.9
     True
-    """
+""",
     )
 
     _parameter_constraints = {
@@ -320,35 +289,26 @@ class TorchMLPRegressor(
 class TorchAutoencoder(
     _TorchEstimator, MLPAutoencoderBase, TorchParameters, AutoencoderParameters
 ):
-    __doc__ = (
+    __doc__ = estimator_doc(
         """Autoencoder on PyTorch, CPU or GPU: a learned code of the input.
 
     The built-in network trained to reproduce its input through a narrow
     hidden layer: :meth:`transform` maps inputs to codes,
     :meth:`inverse_transform` codes to reconstructions, :meth:`score` is
     the negative mean squared reconstruction error.
-
-    Parameters
-    ----------
+""",
+        task="autoencoder",
+        parameters="""\
     hidden_layer_sizes : tuple of int, default=(8,)
         Units of each hidden layer, e.g. ``(64, 8, 64)``.
-"""
-        + _training_doc("float, default=1e-3")
-        + AUTOENCODER_REPRESENTATION
-        + CALLBACKS_PARAMETER
-        + """
-    Attributes
-    ----------
-"""
-        + _ATTRIBUTES_DOC
-        + """
-    See Also
-    --------
+""",
+        backend_parameters=_training_doc("float, default=1e-3"),
+        backend_attributes=_BACKEND_ATTRIBUTES_DOC,
+        see_also="""\
     RumelhartAutoencoder : The paper's network in NumPy.
     sklearn.decomposition.PCA : The linear counterpart.
-
-    Examples
-    --------
+""",
+        examples="""\
     >>> from sklearn.datasets import load_digits
     >>> from sklearn.preprocessing import minmax_scale
     >>> from rumelhart import TorchAutoencoder
@@ -356,7 +316,7 @@ class TorchAutoencoder(
     >>> ae = TorchAutoencoder((32, 8, 32), lr=0.01, device="cpu", random_state=0)
     >>> ae.fit(X).transform(X).shape
     (1797, 8)
-    """
+""",
     )
 
     _parameter_constraints = {

@@ -5,7 +5,9 @@ table, and the import rules it states hold in the source: the engines and
 the math know nothing of scikit-learn or the estimators, torch is imported
 only where the table allows it, and nothing imports upward. The rules are
 read from the abstract syntax tree of each module (imports inside functions
-count too), so a lazy import cannot slip past them.
+count too), so a lazy import cannot slip past them. So are the sizes: no
+class body over 300 lines, no function body over 60 (docstring excluded,
+issue 20's measure).
 """
 
 import ast
@@ -217,3 +219,61 @@ def test_a_module_left_out_of_the_table_is_reported():
     rows = [row - {"lr_finder.py"} for row in _table_rows()]
     assert not _listed("lr_finder.py", rows)
     assert not _listed("_engines/torch/device.py", [{"_engines/torch/"}])
+
+
+MAX_BODY_LINES = {"class": 300, "function": 60}
+
+
+def _body_lines(node):
+    """Lines of a class or function body, from its first statement after the
+    docstring to its last (blank lines and comments between them count)."""
+    body = node.body
+    if ast.get_docstring(node, clean=False) is not None:
+        body = body[1:]
+    return body[-1].end_lineno - body[0].lineno + 1 if body else 0
+
+
+def _oversized(modules=MODULES, root=ROOT):
+    """``path:line name: n lines`` of every body over its limit."""
+    found = []
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ClassDef):
+                limit = MAX_BODY_LINES["class"]
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                limit = MAX_BODY_LINES["function"]
+            else:
+                continue
+            lines = _body_lines(node)
+            if lines > limit:
+                where = f"{path.relative_to(root)}:{node.lineno} {node.name}"
+                found.append(f"{where}: {lines} lines (at most {limit})")
+    return found
+
+
+def test_no_class_or_function_body_is_too_long():
+    assert _oversized() == [], "split these: they do more than one job"
+
+
+def _module_with_body(tmp_path, kind, lines, docstring_lines=0):
+    header = {"class": "class Big:", "function": "def big():"}[kind]
+    docstring = ['    """Doc.', *["    more"] * docstring_lines, '    """']
+    path = tmp_path / "rumelhart" / "big.py"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join([header, *docstring, *["    x = 0"] * lines, ""]))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["class", "function"])
+def test_a_body_one_line_over_the_limit_is_named(tmp_path, kind):
+    limit = MAX_BODY_LINES[kind]
+    path = _module_with_body(tmp_path, kind, limit + 1)
+    name = "Big" if kind == "class" else "big"
+    found = _oversized([path], root=tmp_path)
+    assert found == [f"rumelhart/big.py:1 {name}: {limit + 1} lines (at most {limit})"]
+
+
+@pytest.mark.parametrize("kind", ["class", "function"])
+def test_a_body_at_the_limit_passes_whatever_its_docstring(tmp_path, kind):
+    path = _module_with_body(tmp_path, kind, MAX_BODY_LINES[kind], docstring_lines=99)
+    assert _oversized([path], root=tmp_path) == []

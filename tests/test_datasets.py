@@ -1,7 +1,9 @@
 """Tests for rumelhart.datasets."""
 
 import hashlib
+import inspect
 import itertools
+import re
 import sys
 
 import numpy as np
@@ -143,6 +145,23 @@ def test_symmetry_count(n_bits):
 def test_symmetry_rejects_bad_n_bits(bad):
     with pytest.raises(ValueError, match="n_bits"):
         make_symmetry(bad)
+
+
+@pytest.mark.parametrize("maker", [make_parity, make_symmetry])
+def test_the_documented_n_bits_is_the_checked_one(maker):
+    """The docstring's default and bounds of ``n_bits`` (written by a shared
+    decorator) are those the function has and enforces."""
+    doc = inspect.getdoc(maker)
+    default = re.search(r"^n_bits : int, default=(\d+)$", doc, re.MULTILINE)
+    low, high = map(int, re.search(r"between (\d+) and (\d+)\.", doc).groups())
+    assert re.search(rf"^Raises\n-+\nValueError\n.*``\[{low}, {high}\]``", doc, re.M)
+    assert (
+        int(default.group(1)) == inspect.signature(maker).parameters["n_bits"].default
+    )
+    for n_bits in (low - 1, high + 1):
+        with pytest.raises(ValueError, match="n_bits"):
+            maker(n_bits)
+    assert maker(low)[0].shape == (2**low, low)
 
 
 # ------------------------------------------------------------- encoder

@@ -15,7 +15,7 @@ import pytest
 
 import rumelhart
 from rumelhart import callbacks, plotting
-from rumelhart._docstrings import with_parameters
+from rumelhart._docstrings import with_parameters, with_raises
 from rumelhart.lr_finder import LRFinderResult
 
 CLASSES = [
@@ -110,6 +110,42 @@ def test_a_docstring_without_sections_is_refused():
 
     with pytest.raises(ValueError, match="bare's docstring has no section"):
         with_parameters("x : int\n    A number.\n")(bare)
+
+
+def test_shared_errors_land_before_the_examples():
+    @with_raises("ValueError\n    If ``x`` is negative.\n")
+    def root(x):
+        """Square root of ``x``.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> root(4.0)
+        2.0
+        """
+        return x**0.5
+
+    assert inspect.getdoc(root) == (
+        "Square root of ``x``.\n\nReturns\n-------\nfloat\n\n"
+        "Raises\n------\nValueError\n    If ``x`` is negative.\n\n"
+        "Examples\n--------\n>>> root(4.0)\n2.0"
+    )
+
+
+def test_a_docstring_without_examples_is_refused_its_errors():
+    def bare(x):
+        """Nothing but a summary.
+
+        Returns
+        -------
+        float
+        """
+
+    with pytest.raises(ValueError, match="bare's docstring has no Examples"):
+        with_raises("ValueError\n    Never.\n")(bare)
 
 
 def test_the_package_imports_without_docstrings():

@@ -41,7 +41,6 @@ P = TypeVar("P")
 class BackendSpec:
     """What the backend says about the network and its training."""
 
-    learning_rate_name: str
     hidden_activation: str
     reduction: str = "mean"
 
@@ -72,9 +71,9 @@ class Backend(ABC, Generic[P]):
     def spec(self, params: P) -> BackendSpec:
         """The :class:`BackendSpec` of ``params``."""
 
-    @abstractmethod
     def learning_rate(self, params: P) -> Any:
         """The learning rate's value, as the user gave it (for messages)."""
+        return getattr(params, self.learning_rate_name)
 
     @abstractmethod
     def make_engine(

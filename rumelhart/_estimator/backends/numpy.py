@@ -39,13 +39,9 @@ class NumpyBackend(Backend[NumpyParams]):
 
     def spec(self, params: NumpyParams) -> BackendSpec:
         return BackendSpec(
-            learning_rate_name=self.learning_rate_name,
             hidden_activation=ALIASES.get(params.activation, params.activation),
             reduction=params.reduction,
         )
-
-    def learning_rate(self, params: NumpyParams) -> float:
-        return params.eps
 
     def make_engine(
         self, params: NumpyParams, spec: NetworkSpec, batch_size: int, n_samples: int

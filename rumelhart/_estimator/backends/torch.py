@@ -55,13 +55,7 @@ class TorchBackend(Backend[TorchParams]):
     rules = policy.TORCH_AUTO
 
     def spec(self, params: TorchParams) -> BackendSpec:
-        return BackendSpec(
-            learning_rate_name=self.learning_rate_name,
-            hidden_activation=params.activation,
-        )
-
-    def learning_rate(self, params: TorchParams) -> float | str:
-        return params.lr
+        return BackendSpec(hidden_activation=params.activation)
 
     def resolve(self, params: TorchParams, *, incremental: bool) -> TorchParams:
         lr = policy.torch_lr(params.lr, incremental=incremental, rules=self.rules)
