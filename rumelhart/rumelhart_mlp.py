@@ -15,6 +15,7 @@ from ._docstrings import (
     CLASS_WEIGHT_AND_DEAD_ZONE,
     CLASSES_ATTRIBUTE,
     FITTED_ATTRIBUTES,
+    REGRESSION_ATTRIBUTES,
     REGRESSION_LOSS_PARAMETERS,
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
@@ -197,6 +198,7 @@ class RumelhartRegressor(MLPRegressorBase, NumpyParameters, RegressorParameters)
     ----------
 """
         + _ATTRIBUTES_DOC
+        + REGRESSION_ATTRIBUTES
         + """
     See Also
     --------

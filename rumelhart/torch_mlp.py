@@ -21,6 +21,7 @@ from ._docstrings import (
     CLASS_WEIGHT_AND_DEAD_ZONE,
     CLASSES_ATTRIBUTE,
     FITTED_ATTRIBUTES,
+    REGRESSION_ATTRIBUTES,
     REGRESSION_LOSS_PARAMETERS,
     REPRESENTATION_PARAMETERS,
     STOPPING_PARAMETERS,
@@ -293,6 +294,7 @@ class TorchMLPRegressor(
     ----------
 """
         + _ATTRIBUTES_DOC
+        + REGRESSION_ATTRIBUTES
         + """
     See Also
     --------

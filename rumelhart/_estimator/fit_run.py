@@ -116,6 +116,8 @@ class FitRun:
     y: Any = None  #: the targets as given, for a scorer on a split of them
     #: a new network began at the task part's own start (not at random)
     started: bool = False
+    #: what the task part measured on the last validation rows (None: none)
+    calibration: dict[str, Any] | None = None
 
     # -- planning -----------------------------------------------------------
     def network_spec(self) -> NetworkSpec:
@@ -283,6 +285,10 @@ class FitRun:
         except DivergenceError as exc:
             raise self._divergence_error(exc, plan) from None
         self._warn_of_outcome(trained.state, plan, reason)
+        if plan.validation is not None:  # "refit": the first training's rows
+            self.calibration = self.estimator._calibrated(
+                trained.engine, plan.validation, self.target_attrs
+            )
 
     def refit(self, spec: NetworkSpec) -> Trained:
         """``early_stopping="auto"`` on small data: find the best number of
@@ -360,8 +366,12 @@ class FitRun:
         for callback in cast(list[Any], callbacks):  # callbacks.py is untyped
             if callback.records() is not None:
                 records[callback.key] = callback.records()
+        calibration = self.calibration
+        if calibration is None:  # no validation rows
+            calibration = self.estimator._calibrated(engine, None, self.target_attrs)
         return {
             **self.target_attrs,
+            **calibration,
             "loss_curve_": list(state.loss_curve),
             "best_loss_": state.best_loss,
             "loss_": state.loss_curve[-1] if state.loss_curve else np.nan,
