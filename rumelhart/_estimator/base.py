@@ -251,6 +251,7 @@ class BaseMLP(
             incremental=incremental,
             continuing=continuing,
             rules=self._backend.rules,
+            loss=target.loss,
         )
         return FitRun(
             estimator=self,

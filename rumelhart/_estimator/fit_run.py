@@ -173,6 +173,7 @@ class FitRun:
             continuing=self.continuing,
             given=True,
             rules=self.backend.rules,
+            loss=self.target.loss,
         )
 
     def plan(
