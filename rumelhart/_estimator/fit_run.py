@@ -116,8 +116,7 @@ class FitRun:
     y: Any = None  #: the targets as given, for a scorer on a split of them
     #: a new network began at the task part's own start (not at random)
     started: bool = False
-    #: what the task part measured on the last validation rows (None: none)
-    calibration: dict[str, Any] | None = None
+    calibration: dict[str, Any] | None = None  #: measured on validation rows
 
     # -- planning -----------------------------------------------------------
     def network_spec(self) -> NetworkSpec:
@@ -367,12 +366,9 @@ class FitRun:
         for callback in cast(list[Any], callbacks):  # callbacks.py is untyped
             if callback.records() is not None:
                 records[callback.key] = callback.records()
-        calibration = self.calibration
-        if calibration is None:  # no validation rows
-            calibration = self.estimator._calibrated(engine, None, self.target_attrs)
         return {
             **self.target_attrs,
-            **calibration,
+            **_calibration(self, engine),
             "loss_curve_": list(state.loss_curve),
             "best_loss_": state.best_loss,
             "loss_": state.loss_curve[-1] if state.loss_curve else np.nan,
@@ -428,6 +424,14 @@ def _check_split(parts: Sequence[Any], data: Rows, asked: float) -> None:
                 "sample_weight zero; give more samples a positive weight or "
                 "change validation_fraction or random_state."
             )
+
+
+def _calibration(run: FitRun, engine: Engine) -> dict[str, Any]:
+    """What the task part measured on the validation rows, or says without."""
+    if run.calibration is not None:
+        return run.calibration
+    measured = run.estimator._calibrated(engine, None, run.target_attrs)
+    return cast(dict[str, Any], measured)
 
 
 def _copy_or_none(values: list[float] | None) -> list[float] | None:
