@@ -321,6 +321,25 @@ REGRESSION_LOSS_PARAMETERS = """\
         (n_samples, n_levels), sorted on each row so that the quantiles
         never cross. A list with a 2-D ``y`` is refused (fit one regressor
         per column). Ignored by the other losses.
+    conformalize_quantiles : bool, default=True
+        With ``loss="quantile"``: after training, shift each quantile output
+        by the empirical quantile, at its level, of its residuals on the
+        validation rows the network did not train on (``X_val``, or the
+        split of ``early_stopping``), so that new rows fall below it at
+        about the rate its level says (split-conformal calibration, as
+        MAPIE's ``ConformalizedQuantileRegressor``); the shifts are in
+        ``quantile_shifts_``. Without validation rows (``early_stopping=
+        False``, ``partial_fit``) the quantiles are not shifted. See
+        :doc:`/choosing_a_loss`. Ignored by the other losses.
+"""
+
+#: The regressors' own fitted attributes (after every estimator's).
+REGRESSION_ATTRIBUTES = """\
+    quantile_shifts_ : ndarray of shape (n_outputs,) or None
+        With ``loss="quantile"``: what ``predict`` adds to each quantile
+        column, in the units of ``y``, measured on the validation rows
+        (``conformalize_quantiles``); zeros when there were none or
+        ``conformalize_quantiles=False``. None for the other losses.
 """
 
 #: The ``X`` of ``fit`` of the classifiers and regressors.
@@ -385,7 +404,7 @@ _TASK_SECTIONS = {
         CLASS_WEIGHT_AND_DEAD_ZONE, REPRESENTATION_PARAMETERS, CLASSES_ATTRIBUTE
     ),
     "regressor": _TaskSections(
-        REGRESSION_LOSS_PARAMETERS, REPRESENTATION_PARAMETERS, ""
+        REGRESSION_LOSS_PARAMETERS, REPRESENTATION_PARAMETERS, REGRESSION_ATTRIBUTES
     ),
     "autoencoder": _TaskSections("", AUTOENCODER_REPRESENTATION, ""),
 }

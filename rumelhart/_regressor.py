@@ -17,6 +17,7 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ._conformal import conformal_shifts
 from ._docstrings import (
     SAMPLE_WEIGHT,
     TARGETS_Y,
@@ -55,6 +56,7 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
         "loss": [StrOptions(set(OUTPUT_UNITS))],
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
         "quantile": [Interval(Real, 0, 1, closed="neither"), "array-like"],
+        "conformalize_quantiles": ["boolean"],
     }
 
     @with_parameters(TRAINING_X, TARGETS_Y, SAMPLE_WEIGHT)
@@ -158,6 +160,22 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
             "_y_constant": self._y_constant & same,
         }
 
+    def _calibrated(self, engine, rows, fitted):
+        """``quantile_shifts_``: the conformal shift of each quantile column
+        on the validation rows, in the units of y (see :mod:`._conformal`)."""
+        target = self._target
+        if target.loss != "quantile":
+            return {"quantile_shifts_": None}
+        shifts = np.zeros(target.n_outputs)
+        if rows is not None and self.conformalize_quantiles:
+            with np.errstate(over="ignore", invalid="ignore"):
+                outputs = engine.predict(rows.X)
+            levels = np.asarray(target.loss_param)
+            scaled = conformal_shifts(outputs, rows.Y, levels, rows.sample_weight)
+            # A constant column is predicted as its constant: no shift.
+            shifts = np.where(fitted["_y_constant"], 0.0, scaled * fitted["_y_scale"])
+        return {"quantile_shifts_": shifts}
+
     def _output_scorer(self, target):
         if target.loss == "squared_error":
             return _r2
@@ -174,6 +192,8 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
             )
             state.setdefault("_y_constant", np.zeros(len(state["_y_mean"]), bool))
             state.setdefault("_y_level", state["_y_mean"])
+        if "_engine" in state:  # fitted before the conformal shifts
+            state.setdefault("quantile_shifts_", None)
         return state
 
     # -- prediction -------------------------------------------------------
@@ -188,12 +208,16 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
             Predictions, in the shape of the ``y`` seen in ``fit``; with
             ``loss="quantile"`` and a list of levels (1-D ``y``), one column
             per level, in the order given, sorted on every row so that they
-            never cross.
+            never cross. Quantiles include their conformal shifts
+            (``quantile_shifts_``).
         """
         outputs = self._forward(X)
         dtype = outputs.dtype
         with np.errstate(over="ignore", invalid="ignore"):
             y = outputs * self._y_scale.astype(dtype) + self._y_mean.astype(dtype)
+            shifts = getattr(self, "quantile_shifts_", None)  # older pickles: none
+            if shifts is not None:
+                y += shifts.astype(dtype)
         y = self._check_finite_predictions(y, X)
         constant = self._y_constant
         y[:, constant] = self._y_level[constant].astype(dtype)

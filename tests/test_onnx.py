@@ -942,6 +942,17 @@ def test_regressor_of_every_loss_matches_predict(cls, loss, record_property):
     _check_regressor(_small(cls, loss=loss).fit(X, y), X, record_property)
 
 
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_a_conformal_quantile_exports_its_shift(cls, record_property):
+    """The shift measured on the validation split is part of predict, and
+    of the graph."""
+    X, y = _regression("y_1d")
+    model = _small(cls, loss="quantile", quantile=0.9, early_stopping=True)
+    model.fit(X, y)
+    assert model.quantile_shifts_[0] != 0
+    _check_regressor(model, X, record_property)
+
+
 def test_a_list_of_quantiles_is_refused_for_export():
     X, y = _regression("y_1d")
     model = _small(RumelhartRegressor, loss="quantile", quantile=[0.1, 0.9])

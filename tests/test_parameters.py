@@ -35,6 +35,7 @@ _REGRESSOR = {
     "loss": "squared_error",
     "huber_delta": 1.0,
     "quantile": 0.5,
+    "conformalize_quantiles": True,
 }
 _NUMPY = {
     "activation": "logistic",
@@ -64,7 +65,8 @@ _AUTOENCODER = {
 }
 _SUPERVISED = {"transform_layer": -1}
 
-#: The keyword-only parameters of version 0.3's hand-written signatures.
+#: The keyword-only parameters of version 0.3's hand-written signatures (and
+#: the regressors' ``conformalize_quantiles``, added since).
 KEYWORDS = {
     "RumelhartClassifier": {
         **_CLASSIFIER,
@@ -91,10 +93,10 @@ LAYERS = {name: (8,) if "Autoencoder" in name else (100,) for name in KEYWORDS}
 #: Parameter counts of the hand-written signatures, as a cross-check.
 COUNTS = {
     "RumelhartClassifier": 24,
-    "RumelhartRegressor": 25,
+    "RumelhartRegressor": 26,
     "RumelhartAutoencoder": 23,
     "TorchMLPClassifier": 28,
-    "TorchMLPRegressor": 29,
+    "TorchMLPRegressor": 30,
     "TorchAutoencoder": 25,
 }
 

@@ -238,7 +238,8 @@ def test_predict_sorts_crossed_network_outputs():
     got = reg.predict(X[:2])
     assert np.all(got[:, 0] >= got[:, 1])
     np.testing.assert_allclose(
-        np.sort(got, axis=1), np.sort(crossed * reg._y_scale + reg._y_mean, axis=1)
+        np.sort(got, axis=1),
+        np.sort(crossed * reg._y_scale + reg._y_mean + reg.quantile_shifts_, axis=1),
     )
 
 
@@ -251,3 +252,109 @@ def test_log_link_stays_finite_on_inputs_near_100(cls, loss):
     reg = cls(loss=loss, random_state=0).fit(X, y)
     assert np.isfinite(reg.loss_curve_).all()
     assert np.isfinite(reg.predict(X)).all() and (reg.predict(X) > 0).all()
+
+
+# -- conformal calibration of quantiles -----------------------------------
+
+
+def test_conformal_shift_is_the_split_conformal_order_statistic():
+    """On residuals 1..99 the shift of level 0.9 is the ceil(100 * 0.9) =
+    90th smallest, of level 0.1 the floor(100 * 0.1) = 10th; an integer
+    weight counts as that many copies of the row."""
+    from rumelhart._conformal import conformal_shifts
+
+    rng = np.random.default_rng(0)
+    residuals = rng.permutation(np.arange(1.0, 100.0))
+    predicted = rng.normal(size=(99, 1))
+    Y = predicted + residuals[:, None]
+    got = conformal_shifts(np.c_[predicted, predicted], np.c_[Y, Y], [0.9, 0.1])
+    np.testing.assert_allclose(got, [90.0, 10.0])
+    weights = rng.integers(0, 4, size=99)
+    repeated = np.repeat(np.arange(99), weights)
+    weighted = conformal_shifts(predicted, Y, [0.8], weights.astype(float))
+    copies = conformal_shifts(predicted[repeated], Y[repeated], [0.8])
+    assert weighted[0] == copies[0]
+
+
+def _band_data(n, seed):
+    """Heteroscedastic rows and their true 0.05 and 0.95 quantiles."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-2, 2, size=(n, 2))
+    mean, spread = np.sin(1.5 * X[:, 0]), 0.2 + 0.5 * np.abs(X[:, 1])
+    y = mean + spread * rng.normal(size=n)
+    z = 1.6448536269514722  # the standard normal's 0.95 quantile
+    return X, y, np.c_[mean - z * spread, mean + z * spread]
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_conformal_band_covers_new_rows_as_the_true_quantiles_do(cls):
+    """A network stopped far too early gives a poor band (too wide here); shifted
+    on 3,000 validation rows it covers fresh rows as the true conditional
+    quantiles do (about 90 %), on every row in order."""
+    X, y, true = _band_data(11_000, 0)
+    train, val, new = slice(0, 1000), slice(1000, 4000), slice(4000, None)
+    params = dict(loss="quantile", quantile=[0.05, 0.5, 0.95], max_iter=3)
+    reg = _reg(cls, (8,), **params, early_stopping=True, n_iter_no_change=50)
+    reg.fit(X[train], y[train], X_val=X[val], y_val=y[val])
+    raw = _reg(cls, (8,), **params, conformalize_quantiles=False)
+    raw.fit(X[train], y[train], X_val=X[val], y_val=y[val])
+
+    def coverage(band):
+        return np.mean((band[:, 0] <= y[new]) & (y[new] <= band[:, -1]))
+
+    truth = coverage(true[new])
+    assert abs(truth - 0.9) < 0.01  # the oracle, on these rows
+    assert abs(coverage(raw.predict(X[new])) - truth) > 0.05  # a poor band
+    band = reg.predict(X[new])
+    assert abs(coverage(band) - truth) < 0.02
+    assert np.all(np.diff(band, axis=1) >= 0)
+    np.testing.assert_array_equal(raw.quantile_shifts_, [0.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_quantile_shifts_are_added_to_the_outputs_then_sorted(cls):
+    X, y, _ = _band_data(400, 1)
+    reg = _reg(cls, (4,), loss="quantile", quantile=[0.9, 0.1], max_iter=5)
+    reg.set_params(early_stopping=True).fit(X, y)
+    assert np.all(reg.quantile_shifts_ != 0)
+    outputs = reg._forward(X) * reg._y_scale + reg._y_mean
+    expected = np.sort(outputs + reg.quantile_shifts_, axis=1)[:, ::-1]
+    np.testing.assert_allclose(reg.predict(X), expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("params", "shifted"),
+    [
+        ({"early_stopping": False}, False),  # no validation rows
+        ({"early_stopping": True, "conformalize_quantiles": False}, False),
+        ({"early_stopping": True}, True),
+    ],
+)
+def test_quantiles_are_shifted_only_with_validation_rows_and_the_option(
+    params, shifted
+):
+    from rumelhart import RumelhartRegressor
+
+    X, y, _ = _band_data(300, 2)
+    reg = RumelhartRegressor(
+        (4,), loss="quantile", quantile=0.8, max_iter=5, random_state=0
+    )
+    reg.set_params(**params).fit(X, np.c_[y, 2 * y])
+    assert reg.quantile_shifts_.shape == (2,)
+    assert np.any(reg.quantile_shifts_ != 0) == shifted
+    assert reg.set_params(loss="squared_error").fit(X, y).quantile_shifts_ is None
+
+
+def test_zero_weight_validation_rows_do_not_move_the_shifts():
+    from rumelhart import RumelhartRegressor
+
+    X, y, _ = _band_data(600, 3)
+    reg = RumelhartRegressor(
+        (4,), loss="quantile", quantile=0.9, max_iter=5, random_state=0
+    )
+    plain = reg.fit(X[:300], y[:300], X_val=X[300:], y_val=y[300:])
+    shifts = plain.quantile_shifts_.copy()
+    X_val, y_val = np.r_[X[300:], X[:50]], np.r_[y[300:], np.full(50, 1e3)]
+    weights = np.r_[np.ones(300), np.zeros(50)]
+    reg.fit(X[:300], y[:300], X_val=X_val, y_val=y_val, sample_weight_val=weights)
+    np.testing.assert_allclose(reg.quantile_shifts_, shifts)

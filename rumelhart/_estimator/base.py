@@ -145,6 +145,15 @@ class BaseMLP(
         None keeps the engine's random ones."""
         return None
 
+    def _calibrated(
+        self, engine: Any, rows: Any, fitted: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Fitted attributes measured on validation rows the network did not
+        train on (``rows``, a :class:`~rumelhart._training.Validation`; None
+        when the fit had none), with ``fitted``, the target attributes;
+        the regressors' conformal shifts of quantiles."""
+        return {}
+
     # -- fitting ------------------------------------------------------------
     def fit(
         self,
@@ -242,6 +251,7 @@ class BaseMLP(
             incremental=incremental,
             continuing=continuing,
             rules=self._backend.rules,
+            loss=target.loss,
         )
         return FitRun(
             estimator=self,

@@ -116,6 +116,7 @@ class FitRun:
     y: Any = None  #: the targets as given, for a scorer on a split of them
     #: a new network began at the task part's own start (not at random)
     started: bool = False
+    calibration: dict[str, Any] | None = None  #: measured on validation rows
 
     # -- planning -----------------------------------------------------------
     def network_spec(self) -> NetworkSpec:
@@ -171,6 +172,7 @@ class FitRun:
             continuing=self.continuing,
             given=True,
             rules=self.backend.rules,
+            loss=self.target.loss,
         )
 
     def plan(
@@ -284,6 +286,10 @@ class FitRun:
         except DivergenceError as exc:
             raise self._divergence_error(exc, plan) from None
         self._warn_of_outcome(trained.state, plan, reason)
+        if plan.validation is not None:  # "refit": the first training's rows
+            self.calibration = self.estimator._calibrated(
+                trained.engine, plan.validation, self.target_attrs
+            )
 
     def refit(self, spec: NetworkSpec) -> Trained:
         """``early_stopping="auto"`` on small data: find the best number of
@@ -363,6 +369,7 @@ class FitRun:
                 records[callback.key] = callback.records()
         return {
             **self.target_attrs,
+            **_calibration(self, engine),
             "loss_curve_": list(state.loss_curve),
             "best_loss_": state.best_loss,
             "loss_": state.loss_curve[-1] if state.loss_curve else np.nan,
@@ -424,6 +431,14 @@ def _check_split(parts: Sequence[Any], data: Rows, asked: float) -> None:
                 "sample_weight zero; give more samples a positive weight or "
                 "change validation_fraction or random_state."
             )
+
+
+def _calibration(run: FitRun, engine: Engine) -> dict[str, Any]:
+    """What the task part measured on the validation rows, or says without."""
+    if run.calibration is not None:
+        return run.calibration
+    measured = run.estimator._calibrated(engine, None, run.target_attrs)
+    return cast(dict[str, Any], measured)
 
 
 def _copy_or_none(values: list[float] | None) -> list[float] | None:

@@ -105,5 +105,7 @@ def regression_output(model):
         )
     constant = np.asarray(model._y_constant, bool)
     scale = np.where(constant, 0.0, model._y_scale)
-    shift = np.where(constant, model._y_level, model._y_mean)
+    calibrated = getattr(model, "quantile_shifts_", None)  # conformal shifts
+    mean = model._y_mean if calibrated is None else model._y_mean + calibrated
+    shift = np.where(constant, model._y_level, mean)
     return scale, shift, model._y_ndim == 1
