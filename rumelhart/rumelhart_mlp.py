@@ -43,7 +43,7 @@ _BACKEND_PARAMETERS_DOC = (
     weight_decay : float or "auto", default={weight_decay}
         Fraction by which every weight (biases included) shrinks after each
         change, as in the paper's family-trees experiment (0.002 there).
-        ``"auto"`` is ``min(1e-3, 5 / n_samples * min(1, n_features / 16))``:
+        ``"auto"`` is ``min(3e-3, 5 / n_samples * min(1, n_features / 16))``:
         a Gaussian prior on every weight, worth 5 samples' error, that fades
         against the data as they grow, and weaker on fewer than 16 inputs,
         where the first layer starts wider (``init_range``).

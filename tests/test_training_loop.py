@@ -578,11 +578,12 @@ def test_auto_weight_decay_falls_with_samples_and_with_few_inputs():
     def decay(n_samples, n_features):
         return policy.weight_decay("auto", n_samples, policy.NUMPY_AUTO, n_features)
 
-    # 5 / n per change, at most 0.1 %, times d / 16 on fewer than 16 inputs.
+    # 5 / n per change, at most 0.3 %, times d / 16 on fewer than 16 inputs.
     assert decay(100_000, 64) == pytest.approx(5e-5)
     assert decay(100_000, 16) == pytest.approx(5e-5)
     assert decay(100_000, 4) == pytest.approx(5e-5 / 4)
-    assert decay(1000, 64) == 1e-3
+    assert decay(1000, 64) == pytest.approx(3e-3)  # the cap
+    assert decay(2000, 64) == pytest.approx(2.5e-3)
     assert decay(4000, 2) == pytest.approx(5 / 4000 / 8)
     assert policy.weight_decay(0.01, 4000, policy.NUMPY_AUTO, 2) == 0.01
 

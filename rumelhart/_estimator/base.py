@@ -381,15 +381,8 @@ class BaseMLP(
         check_is_fitted(self)
         _check_feature_names_in(self, input_features)
         prefix = type(self).__name__.lower()
-        sizes = self._engine.layer_sizes
-        return np.array(
-            [
-                f"{prefix}_hidden{layer + 1}_{unit}"
-                for layer in self._transform_layers()
-                for unit in range(sizes[layer + 1])
-            ],
-            dtype=object,
-        )
+        layers = self._transform_layers()
+        return hidden_unit_names(prefix, self._engine.layer_sizes, layers)
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -414,3 +407,18 @@ def transform_layers(n_hidden: int, transform_layer: int | str) -> list[int]:
             "the last)."
         )
     return [transform_layer % n_hidden]
+
+
+def hidden_unit_names(
+    prefix: str, layer_sizes: list[int], layers: list[int]
+) -> NDArray[Any]:
+    """``"<prefix>_hidden<layer>_<unit>"`` for every unit of the hidden
+    ``layers`` (0-based, named from 1) of a network of ``layer_sizes``."""
+    return np.array(
+        [
+            f"{prefix}_hidden{layer + 1}_{unit}"
+            for layer in layers
+            for unit in range(layer_sizes[layer + 1])
+        ],
+        dtype=object,
+    )
