@@ -82,23 +82,14 @@ def test_huber_delta_is_in_the_units_of_y(cls):
 @pytest.mark.parametrize("cls", REGRESSORS)
 def test_absolute_error_fits_the_median_not_the_mean(cls):
     """A skewed target with no signal in X: the squared error predicts near
-    the mean, the absolute error near the median."""
+    the mean, the absolute error near the median (each trained to
+    convergence: a refit's few dozen steps on so heavy a tail end anywhere,
+    which is not what this test is about)."""
     rng = np.random.default_rng(1)
     X = rng.normal(size=(600, 2))
     y = rng.exponential(size=600) ** 2  # mean 2, median ~0.48
-    mean_fit = (
-        _reg(
-            cls,
-            (),
-        )
-        .fit(X, y)
-        .predict(X)
-    )
-    median_fit = _reg(
-        cls,
-        (),
-        loss="absolute_error",
-    ).fit(X, y)
+    mean_fit = _reg(cls, (), early_stopping=False).fit(X, y).predict(X)
+    median_fit = _reg(cls, (), loss="absolute_error", early_stopping=False).fit(X, y)
     median = np.median(median_fit.predict(X))
     assert abs(median - np.median(y)) < 0.2 < abs(np.median(mean_fit) - np.median(y))
 
