@@ -30,6 +30,7 @@ SIBLINGS = [
     "losses",
     "family_trees",
     "autoencoders",
+    "autoencoder_features",
 ]
 
 

@@ -186,7 +186,8 @@ def test_incremental_prints_both_estimators(capsys):
 
 def test_autoencoder_benchmark_tables_and_strict_limits(capsys, monkeypatch):
     """benchmarks/autoencoders.py: one table per set, and --strict fails on
-    a (k,) network over 1.05x PCA or a deeper one over 1.00x, not below."""
+    a (k,) network over 1.05x PCA or a deeper one over 1.00x (at three
+    decimals), not below."""
     with benchmark_modules("autoencoders") as modules:
         ae = modules.autoencoders
         rows = [
@@ -197,6 +198,11 @@ def test_autoencoder_benchmark_tables_and_strict_limits(capsys, monkeypatch):
         assert ae.failures(rows) == []
         worse = [*rows, (2, "torch deep", "deep", 0.51, 1.02, 0.1)]
         assert ae.failures(worse) == [(2, "torch deep", 1.02)]
+        # Judged at the table's three decimals: 1.0004 is at PCA.
+        at = [*rows, (2, "numpy deep", "deep", 0.5002, 1.0004, 0.1)]
+        assert ae.failures(at) == []
+        above = [*rows, (2, "numpy deep", "deep", 0.5003, 1.0006, 0.1)]
+        assert ae.failures(above) == [(2, "numpy deep", 1.0006)]
         tiny = ae.DataSet("wine", ae.DEVELOP[1].load, (2,), "wine, one code size")
         monkeypatch.setitem(ae.SETS, "develop", (tiny,))
         monkeypatch.setattr(ae, "deep_shape", lambda k: (4, k, 4))
@@ -205,3 +211,29 @@ def test_autoencoder_benchmark_tables_and_strict_limits(capsys, monkeypatch):
     assert status == 0
     assert "### wine" in out and "| 2 | numpy (k,) |" in out
     assert "AUTOENCODERS failed=" in out
+
+
+def test_autoencoder_features_scores_every_extractor_on_the_same_folds(capsys):
+    """benchmarks/autoencoder_features.py: one row per extractor; PCA's
+    accuracy is the oracle's, LR on PCA codes fitted on each training fold."""
+    from sklearn.datasets import load_wine
+    from sklearn.decomposition import PCA
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    with benchmark_modules("autoencoder_features") as modules:
+        status = modules.autoencoder_features.main(
+            ["--only", "wine", "--extractors", "PCA,Isomap"]
+        )
+    out = capsys.readouterr().out
+    assert status == 0
+    X, y = load_wine(return_X_y=True)
+    pipeline = make_pipeline(
+        StandardScaler(), PCA(2), StandardScaler(), LogisticRegression(max_iter=2000)
+    )
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    expected = cross_val_score(pipeline, X, y, cv=folds).mean()
+    assert f"| wine | 2 | PCA | {expected:.3f} ± " in out
+    assert "| wine | 2 | Isomap | " in out

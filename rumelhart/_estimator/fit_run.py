@@ -42,6 +42,7 @@ from .held_out import (
     validated_held_out,
 )
 from .inputs import large_value_hints
+from .pca_start import leaves_start, row_errors
 from .targets import TargetSpec, output_loss
 
 
@@ -302,18 +303,21 @@ class FitRun:
         plan, rows = self.plan("holdout", fraction=fraction)
         first = Trained(self.make_engine(spec, plan, rows), TrainingState(), [])
         # A start of its own (the autoencoders' PCA path) is a candidate too:
-        # no epochs when none improves on it.
+        # no epochs unless the best one beats it beyond the split's noise.
+        validation = plan.validation if self.started else None
         start = None
-        if self.started and plan.validation is not None:
-            start = plan.validation.measure(first.engine)
+        if validation is not None:
+            start = row_errors(first.engine.predict(validation.X), validation.Y)
         self.train(first, rows, plan)
         if first.state.stop_reason == "interrupted":
             return first
         scores = cast(list[float], first.state.validation_scores)
-        plan, rows = self.plan("refit")
         plan.max_epochs = int(np.argmax(scores)) + 1
-        if start is not None and start["validation_score"] >= max(scores):
+        if validation is not None and not self._beats_start(first, validation, start):
             plan.max_epochs = 0
+        epochs = plan.max_epochs
+        plan, rows = self.plan("refit")
+        plan.max_epochs = epochs
         engine = self.make_engine(spec, plan, rows)
         second = Trained(engine, TrainingState(), self.fresh_callbacks())
         self.train(second, rows, plan)
@@ -322,6 +326,13 @@ class FitRun:
         state.validation_losses = first.state.validation_losses
         state.best_validation_score = first.state.best_validation_score
         return second
+
+    def _beats_start(self, first: Trained, validation: Validation, start: Any) -> bool:
+        """Whether the first run's best weights (restored) beat the start on
+        ``validation`` beyond its noise."""
+        best = row_errors(first.engine.predict(validation.X), validation.Y)
+        z = self.backend.rules.leave_start_z
+        return leaves_start(start, best, validation.sample_weight, z)
 
     # -- outcome ------------------------------------------------------------
     def _divergence_error(
