@@ -285,8 +285,8 @@ class FitRun:
         try:
             reason = train(job)
         except DivergenceError as exc:
-            raise self._divergence_error(exc, plan) from None
-        self._warn_of_outcome(trained.state, plan, reason)
+            raise _divergence_error(self.backend, self.params, exc, plan) from None
+        _warn_of_outcome(self.backend, trained.state, plan, reason)
         if plan.validation is not None:  # "refit": the first training's rows
             self.calibration = self.estimator._calibrated(
                 trained.engine, plan.validation, self.target_attrs
@@ -334,43 +334,6 @@ class FitRun:
         z = self.backend.rules.leave_start_z
         return leaves_start(start, best, validation.sample_weight, z)
 
-    # -- outcome ------------------------------------------------------------
-    def _divergence_error(
-        self, exc: DivergenceError, plan: TrainingPlan
-    ) -> DivergenceError:
-        name = self.backend.learning_rate_name
-        value = self.backend.learning_rate(self.params)
-        hints = self.backend.divergence_hints(self.params)
-        hints += large_value_hints(plan.probe_X)
-        return DivergenceError(
-            " ".join(
-                [
-                    f"Training diverged at epoch {exc.epoch}: {exc.what}. The "
-                    f"learning rate {name}={value!r} is likely too "
-                    f"large; try a smaller {name}.",
-                    *hints,
-                ]
-            )
-        )
-
-    def _warn_of_outcome(
-        self, state: TrainingState, plan: TrainingPlan, reason: str | None
-    ) -> None:
-        if state.divergence is not None:
-            exc, state.divergence = state.divergence, None
-            name = self.backend.learning_rate_name
-            warn(
-                f"Training diverged at epoch {exc.epoch} ({exc.what}); keeping the "
-                f"best weights found before. Lower {name}.",
-                ConvergenceWarning,
-            )
-        if reason == "max_iter" and plan.max_epochs > 1:
-            warn(
-                f"Stopped at max_iter={plan.max_epochs} epochs before the loss "
-                "converged; raise max_iter or adjust the learning rate.",
-                ConvergenceWarning,
-            )
-
     def fitted_attributes(self, trained: Trained) -> dict[str, Any]:
         """The estimator's fitted attributes after ``trained``."""
         engine, state, callbacks = trained.engine, trained.state, trained.callbacks
@@ -401,6 +364,47 @@ class FitRun:
             "_engine": engine,
             **self.backend.fitted_attributes(self.params, engine),
         }
+
+
+# -- outcome ------------------------------------------------------------------
+def _divergence_error(
+    backend: Backend[Any], params: Any, exc: DivergenceError, plan: TrainingPlan
+) -> DivergenceError:
+    """The error a diverged fit raises: where, and what to change."""
+    name = backend.learning_rate_name
+    value = backend.learning_rate(params)
+    hints = backend.divergence_hints(params)
+    hints += large_value_hints(plan.probe_X)
+    return DivergenceError(
+        " ".join(
+            [
+                f"Training diverged at epoch {exc.epoch}: {exc.what}. The "
+                f"learning rate {name}={value!r} is likely too "
+                f"large; try a smaller {name}.",
+                *hints,
+            ]
+        )
+    )
+
+
+def _warn_of_outcome(
+    backend: Backend[Any], state: TrainingState, plan: TrainingPlan, reason: str | None
+) -> None:
+    """Warn of a divergence survived on restored weights, or of max_iter."""
+    if state.divergence is not None:
+        exc, state.divergence = state.divergence, None
+        name = backend.learning_rate_name
+        warn(
+            f"Training diverged at epoch {exc.epoch} ({exc.what}); keeping the "
+            f"best weights found before. Lower {name}.",
+            ConvergenceWarning,
+        )
+    if reason == "max_iter" and plan.max_epochs > 1:
+        warn(
+            f"Stopped at max_iter={plan.max_epochs} epochs before the loss "
+            "converged; raise max_iter or adjust the learning rate.",
+            ConvergenceWarning,
+        )
 
 
 def _schedules_rate(callbacks: list[Callback]) -> bool:
