@@ -215,7 +215,9 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
         dtype = outputs.dtype
         with np.errstate(over="ignore", invalid="ignore"):
             y = outputs * self._y_scale.astype(dtype) + self._y_mean.astype(dtype)
-            shifts = getattr(self, "quantile_shifts_", None)  # older pickles: none
+            # None during fit (a scorer on validation rows predicts before
+            # the shifts are measured) and in 0.2's pickles.
+            shifts = getattr(self, "quantile_shifts_", None)
             if shifts is not None:
                 y += shifts.astype(dtype)
         y = self._check_finite_predictions(y, X)

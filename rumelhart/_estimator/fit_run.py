@@ -312,10 +312,9 @@ class FitRun:
         if first.state.stop_reason == "interrupted":
             return first
         scores = cast(list[float], first.state.validation_scores)
-        plan.max_epochs = int(np.argmax(scores)) + 1
+        epochs = int(np.argmax(scores)) + 1
         if validation is not None and not self._beats_start(first, validation, start):
-            plan.max_epochs = 0
-        epochs = plan.max_epochs
+            epochs = 0
         plan, rows = self.plan("refit")
         plan.max_epochs = epochs
         engine = self.make_engine(spec, plan, rows)
