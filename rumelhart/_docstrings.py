@@ -282,13 +282,19 @@ STOPPING_PARAMETERS = """\
     validation_fraction : float, default=0.1
         Share of the training data held out with early stopping; ignored
         when ``fit`` is given ``X_val`` (then all of ``X`` trains).
-    scoring : str, callable or None, default="loss"
+    scoring : str, callable or None, default="auto"
         What early stopping (and the best-weights restore, and the choice of
         the number of epochs of ``early_stopping="auto"``) maximises on the
         validation rows, recorded per epoch in ``validation_scores_``:
-        ``"loss"``, the training loss on the validation rows, negated so
-        that greater is better (``validation_scores_`` is then
+        ``"auto"``, ``"calibrated_loss"`` for classifiers and ``"loss"``
+        otherwise; ``"loss"``, the training loss on the validation rows,
+        negated so that greater is better (``validation_scores_`` is then
         ``-validation_loss_``; as scikit-learn's ``HistGradientBoosting*``);
+        ``"calibrated_loss"`` (classifiers), the negated cross-entropy once
+        the logits are divided by the temperature that minimises it: the
+        separation of the classes without the confidence, which keeps
+        growing after the held-out loss turns up while the accuracy still
+        improves;
         ``None``, the estimator's own score (accuracy, R², negative
         reconstruction error: the default of version 0.2); any scikit-learn
         scorer name (``"f1"``, ``"neg_mean_absolute_error"`` ...) or a

@@ -541,9 +541,7 @@ class Printer(Callback):
 
     def on_epoch_end(self, context: TrainingContext) -> None:
         names = {"validation_loss": "val_loss"}
-        names["validation_score"] = _score_label(
-            getattr(context.estimator, "scoring", None)
-        )
+        names["validation_score"] = _score_label(context.estimator)
         print(
             ", ".join(
                 f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"

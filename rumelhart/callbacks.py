@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from sklearn.base import is_classifier
 
 from ._context import EngineView, TrainingContext
 from ._engines.protocol import ACTIVATION_STATS, TENSOR_STATS
@@ -564,7 +565,7 @@ class ProgressBar(Callback):
         logs = context.logs
         postfix = {"loss": f"{logs['loss']:.4g}"}
         if "validation_score" in logs:
-            name = _score_label(getattr(context.estimator, "scoring", None))
+            name = _score_label(context.estimator)
             if name:  # not for "loss": the score is -val_loss
                 postfix[name] = f"{logs['validation_score']:.4g}"
             postfix["val_loss"] = f"{logs['validation_loss']:.4g}"
@@ -581,12 +582,24 @@ class ProgressBar(Callback):
         self._bar = None
 
 
-def _score_label(scoring: Any) -> str:
-    """The displayed name of the validation score under ``scoring``
-    (``val_f1``; ``val_score`` for None or a callable): ``""`` for
-    ``"loss"``, whose score is minus the validation loss, shown already."""
+def _resolved_scoring(estimator: Any) -> Any:
+    """The ``scoring`` parameter of ``estimator`` with ``"auto"`` resolved:
+    ``"calibrated_loss"`` for a classifier, ``"loss"`` otherwise."""
+    scoring = getattr(estimator, "scoring", None)
+    if isinstance(scoring, str) and scoring == "auto":
+        return "calibrated_loss" if is_classifier(estimator) else "loss"
+    return scoring
+
+
+def _score_label(estimator: Any) -> str:
+    """The displayed name of the validation score under ``estimator``'s
+    ``scoring`` (``val_f1``; ``val_score`` for None or a callable): ``""``
+    for ``"loss"``, whose score is minus the validation loss, shown already."""
+    scoring = _resolved_scoring(estimator)
     if scoring == "loss":
         return ""
+    if scoring == "calibrated_loss":
+        return "val_neg_calibrated_loss"
     if isinstance(scoring, str):
         return f"val_{scoring}"
     return "val_score"

@@ -358,3 +358,47 @@ def test_damp_overshoot_divides_by_the_curvature_over_its_value_at_the_targets(
     assert np.array_equal(damp_overshoot("poisson", Y / 2, Y, delta, sw), delta)
     # ... and a loss without a curvature entry is never touched.
     assert damp_overshoot("squared_error", Y * 9, Y, delta, sw) is delta
+
+
+def _probabilities(logits, output):
+    from scipy.special import expit, softmax
+
+    return softmax(logits, axis=1) if output == "softmax" else expit(logits)
+
+
+@pytest.mark.parametrize("output", ["softmax", "logistic"])
+def test_calibrated_log_loss_ignores_the_scale_of_the_logits(output):
+    from rumelhart._math.temperature import calibrated_log_loss
+
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(80, 3)) + 2.0 * np.eye(3)[rng.integers(0, 3, 80)]
+    Y = (logits == logits.max(axis=1, keepdims=True)).astype(float)
+    Y[:8] = Y[:8, ::-1]  # some rows wrong, so no temperature is perfect
+    weights = rng.uniform(0.5, 2.0, 80)
+    raw = _probabilities(logits, output)
+    base = calibrated_log_loss(raw, Y, weights, output)
+    # Overconfident (x 6) and underconfident (x 0.3) copies of the same
+    # outputs separate the rows alike: the same loss at their best temperature.
+    for scale in (6.0, 0.3):
+        scaled = _probabilities(scale * logits, output)
+        assert calibrated_log_loss(scaled, Y, weights, output) == pytest.approx(
+            base, rel=1e-5
+        )
+    # Never above the loss itself (temperature 1 is one of those tried).
+    p = np.clip(_probabilities(6.0 * logits, output), 1e-15, 1 - 1e-15)
+    per_entry = -(
+        Y * np.log(p) + (0 if output == "softmax" else (1 - Y) * np.log1p(-p))
+    )
+    assert base <= per_entry.sum(axis=1) @ weights / weights.sum()
+
+
+def test_calibrated_log_loss_of_outputs_that_know_nothing_is_log_k():
+    from rumelhart._math.temperature import calibrated_log_loss
+
+    rng = np.random.default_rng(1)
+    outputs = rng.dirichlet(np.ones(4), size=400)
+    Y = np.eye(4)[rng.integers(0, 4, 400)]
+    # Random outputs: the best temperature flattens them to uniform, log 4.
+    assert calibrated_log_loss(outputs, Y, None, "softmax") == pytest.approx(
+        np.log(4), abs=0.01
+    )

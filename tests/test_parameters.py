@@ -22,7 +22,7 @@ _SHARED = {
     "n_iter_no_change": 10,
     "early_stopping": "auto",
     "validation_fraction": 0.1,
-    "scoring": "loss",
+    "scoring": "auto",
     "random_state": None,
     "verbose": 0,
     "warm_start": False,

@@ -811,12 +811,67 @@ def test_scoring_loss_is_the_negated_validation_loss(cls):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
-def test_scoring_defaults_to_the_negated_loss(cls):
+def test_scoring_defaults_to_the_negated_loss_but_for_classifiers(cls):
     X, y = dataset(cls, n_samples=60)
     default = make(cls, early_stopping=True).fit(X, y)
-    np.testing.assert_allclose(
-        default.validation_scores_, -np.array(default.validation_loss_)
-    )
+    scores, losses = default.validation_scores_, -np.array(default.validation_loss_)
+    if not is_classifier(cls):
+        np.testing.assert_allclose(scores, losses)
+        return
+    # Classifiers: the loss at its best temperature, never above the loss.
+    assert np.all(np.array(scores) >= losses - 1e-12)
+    assert not np.allclose(scores, losses)
+
+
+class OutputSnapshots(Callback):
+    """The network's outputs (probabilities) on given rows at every epoch."""
+
+    key = "outputs"
+
+    def __init__(self, X):
+        self.X, self.outputs = X, []
+
+    def on_epoch_end(self, context):
+        self.outputs.append(np.asarray(context.engine.predict(self.X), np.float64))
+
+    def records(self):
+        return self.outputs
+
+
+def _log_loss_at_best_temperature(outputs, y):
+    """Oracle: scikit-learn's log loss of the logits divided by temperatures
+    from 1/100 to 100 (a grid of 401, then 201 around its best), the
+    smallest."""
+    from scipy.special import expit, softmax
+    from sklearn.metrics import log_loss
+
+    binary = outputs.shape[1] == 1
+    logits = np.log(outputs) - np.log1p(-outputs) if binary else np.log(outputs)
+
+    def loss(log_t):
+        z = logits / np.exp(log_t)
+        proba = expit(z[:, 0]) if binary else softmax(z, axis=1)
+        return log_loss(y, proba, labels=np.unique(y))
+
+    coarse = np.linspace(np.log(0.01), np.log(100.0), 401)
+    best = coarse[np.argmin([loss(t) for t in coarse])]
+    step = coarse[1] - coarse[0]
+    return min(loss(t) for t in np.linspace(best - step, best + step, 201))
+
+
+@pytest.mark.parametrize("centers", [2, 3])
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_calibrated_loss_is_the_log_loss_at_the_best_temperature(cls, centers):
+    X, y = make_blobs(150, centers=centers, n_features=3, random_state=1)
+    X_fit, y_fit, X_val, y_val = X[:100], y[:100], X[100:], y[100:]
+    est = make(
+        cls, scoring="calibrated_loss", callbacks=[OutputSnapshots(X_val)]
+    ).set_params(early_stopping=True, max_iter=4)
+    est.fit(X_fit, y_fit, X_val=X_val, y_val=y_val)
+    expected = [
+        -_log_loss_at_best_temperature(o, y_val) for o in est.history_["outputs"]
+    ]
+    np.testing.assert_allclose(est.validation_scores_, expected, rtol=1e-4)
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

@@ -43,7 +43,7 @@ from .held_out import (
 )
 from .inputs import large_value_hints
 from .pca_start import leaves_start, row_errors
-from .targets import TargetSpec, output_loss
+from .targets import TargetSpec, calibrated_loss, output_loss
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,8 @@ class FitRun:
     gate: InterruptGate = field(default_factory=InterruptGate)
     #: ``fit``'s ``X_val``/``y_val``: the only validation rows when given
     held_out: HeldOut | None = None
-    #: the ``scoring`` parameter, checked: None, "loss" or a scorer
+    #: the ``scoring`` parameter, checked: None, "loss", "calibrated_loss"
+    #: or a scorer
     scorer: Any = None
     y: Any = None  #: the targets as given, for a scorer on a split of them
     #: a new network began at the task part's own start (not at random)
@@ -241,10 +242,18 @@ class FitRun:
             rows.X,
             rows.Y,
             rows.sample_weight,
-            score=negated(loss) if isinstance(self.scorer, str) else self.score,
+            score=self._held_out_score(loss),
             loss=loss,
             score_engine=score_engine,
         )
+
+    def _held_out_score(self, loss: OutputMeasure) -> OutputMeasure:
+        """The score of outputs on validation rows under ``scoring``."""
+        if self.scorer == "loss":
+            return negated(loss)
+        if self.scorer == "calibrated_loss":
+            return negated(calibrated_loss(self.target))
+        return self.score  # the task's own (a scorer callable goes around it)
 
     # -- training -----------------------------------------------------------
     def make_engine(self, spec: NetworkSpec, plan: TrainingPlan, rows: Rows) -> Engine:

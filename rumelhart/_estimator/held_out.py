@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from numpy.typing import NDArray
+from sklearn.base import is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length
 
 from .._training import OutputMeasure
+from ..callbacks import _resolved_scoring
 
 
 @dataclass(frozen=True)
@@ -83,15 +85,25 @@ def validated_held_out(
 
 
 def check_scoring_param(estimator: Any) -> Any:
-    """The ``scoring`` parameter as None, ``"loss"`` or a scorer callable."""
-    scoring = estimator.scoring
+    """The ``scoring`` parameter as None, ``"loss"``, ``"calibrated_loss"``
+    (``"auto"`` resolved) or a scorer callable."""
+    scoring = _resolved_scoring(estimator)
     if scoring is None or scoring == "loss":
+        return scoring
+    if scoring == "calibrated_loss":
+        if not is_classifier(estimator):
+            raise ValueError(
+                "scoring='calibrated_loss' measures class probabilities: it is "
+                f"for classifiers, not {type(estimator).__name__}. Use 'loss' "
+                "or a scorer."
+            )
         return scoring
     try:
         return check_scoring(estimator, scoring=scoring)
     except (ValueError, TypeError) as exc:
         raise ValueError(
-            f"scoring={scoring!r} is not a scorer: {exc} Pass None, 'loss', a "
+            f"scoring={scoring!r} is not a scorer: {exc} Pass 'auto', None, "
+            "'loss', 'calibrated_loss' (classifiers), a "
             "scikit-learn scorer name (sklearn.metrics.get_scorer_names()) or "
             "a callable scorer(estimator, X, y)."
         ) from exc

@@ -92,7 +92,7 @@ class _Training:
     n_iter_no_change: int = 10
     early_stopping: bool | Literal["auto"] = "auto"
     validation_fraction: float = 0.1
-    scoring: str | Callable[..., float] | None = "loss"
+    scoring: str | Callable[..., float] | None = "auto"
     random_state: int | np.random.RandomState | None = None
     verbose: int = 0
     warm_start: bool = False

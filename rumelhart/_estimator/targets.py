@@ -8,10 +8,12 @@ training loop never calls back into the estimator.
 """
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from numpy.typing import NDArray
 
+from .._math.temperature import calibrated_log_loss
 from .._training import OutputMeasure
 from .backends import reduced_loss
 
@@ -36,6 +38,14 @@ class TargetSpec:
     #: The outputs are quantiles of one target, one level each (a list of
     #: quantiles): predictions are sorted by level on every row.
     quantile_columns: bool = False
+
+
+def calibrated_loss(target: TargetSpec) -> OutputMeasure:
+    """The cross-entropy of a classifier's outputs at their best
+    temperature (``scoring="calibrated_loss"``), as a plain function of
+    ``(outputs, Y, sample_weight)``; the outputs of logistic units trained
+    on the squared error are probabilities too."""
+    return partial(calibrated_log_loss, output_activation=target.output_activation)
 
 
 def output_loss(target: TargetSpec, reduction: str) -> OutputMeasure:

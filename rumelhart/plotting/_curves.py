@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..callbacks import _resolved_scoring
 from ._common import _AxesDisplay, _fitted_final
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class LossCurveDisplay(_AxesDisplay):
         ``validation_loss_`` where the estimator has them; the score is
         labelled by the estimator's ``scoring`` when it names one, and left
         out for ``scoring="loss"`` (it is then the negated validation loss,
-        already drawn).
+        already drawn; also ``"auto"`` on a regressor or an autoencoder).
 
         Parameters
         ----------
@@ -100,14 +101,15 @@ class LossCurveDisplay(_AxesDisplay):
         model = _fitted_final(estimator, "loss_curve_", "LossCurveDisplay")
         scores = getattr(model, "validation_scores_", None)
         validation_loss = getattr(model, "validation_loss_", None)
-        if getattr(model, "scoring", None) == "loss" and validation_loss:
+        scoring = _resolved_scoring(model)
+        if scoring == "loss" and validation_loss:
             scores = None  # -validation_loss_: the loss axis shows it already
         return cls(
             model.loss_curve_,
             scores,
             type(model).__name__,
             validation_loss,
-            _score_name(getattr(model, "scoring", None)),
+            _score_name(scoring),
         ).plot(ax=ax)
 
     def _draw(self, ax: Axes) -> None:
@@ -152,6 +154,8 @@ def _score_name(scoring: object) -> str | None:
     negated loss, None for the estimator's own score or a callable."""
     if scoring == "loss":
         return "-loss"
+    if scoring == "calibrated_loss":
+        return "-calibrated loss"
     return scoring if isinstance(scoring, str) else None
 
 
