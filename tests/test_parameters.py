@@ -18,7 +18,7 @@ from .conftest import HAS_TORCH
 _SHARED = {
     "batch_size": "auto",
     "shuffle": True,
-    "tol": 1e-4,
+    "tol": "auto",
     "n_iter_no_change": 10,
     "early_stopping": "auto",
     "validation_fraction": 0.1,

@@ -588,6 +588,30 @@ def test_auto_weight_decay_falls_with_samples_and_with_few_inputs():
     assert policy.weight_decay(0.01, 4000, policy.NUMPY_AUTO, 2) == 0.01
 
 
+def test_auto_tol_is_coarser_on_the_numpy_classifiers_training_loss():
+    from rumelhart._estimator import policy
+
+    def tol(task, held_out, rules=policy.NUMPY_AUTO, param="auto"):
+        return policy.convergence_tol(param, task, held_out=held_out, rules=rules)
+
+    for task in ["binary", "multiclass", "multilabel"]:
+        assert tol(task, held_out=False) == 1e-3
+        assert tol(task, held_out=True) == 1e-4
+        assert tol(task, held_out=False, rules=policy.TORCH_AUTO) == 1e-4
+    assert tol("regression", held_out=False) == 1e-4
+    assert tol("binary", held_out=False, param=0.0) == 0.0  # yours, as given
+
+
+def test_auto_tol_stops_the_numpy_classifier_as_1e_3_does():
+    X, y = make_classification(n_samples=400, n_features=8, flip_y=0.1, random_state=0)
+    auto = RumelhartClassifier(random_state=0, max_iter=3000).fit(X, y)
+    coarse = RumelhartClassifier(random_state=0, max_iter=3000, tol=1e-3).fit(X, y)
+    fine = RumelhartClassifier(random_state=0, max_iter=3000, tol=1e-4).fit(X, y)
+    assert auto.stop_reason_ == "converged"
+    assert auto.n_iter_ == coarse.n_iter_ < fine.n_iter_
+    np.testing.assert_array_equal(auto.coefs_[0], coarse.coefs_[0])
+
+
 @pytest.mark.parametrize("cls", TORCH_CLASSIFIERS + TORCH_REGRESSORS)
 def test_torch_auto_stops_on_a_held_out_split_of_small_data(cls):
     # early_stopping="auto" below holdout_from_samples: one training, on a

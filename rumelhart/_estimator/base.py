@@ -65,7 +65,7 @@ PARAMETER_CONSTRAINTS: dict[str, list[Any]] = {
     ],
     "shuffle": ["boolean"],
     "max_iter": [Interval(Integral, 1, None, closed="left")],
-    "tol": [Interval(Real, 0, None, closed="left")],
+    "tol": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
     "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
     "early_stopping": ["boolean", StrOptions({"auto"})],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],

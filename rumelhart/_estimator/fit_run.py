@@ -56,7 +56,7 @@ class FitSettings:
     early_stopping: bool | str
     validation_fraction: float
     n_iter_no_change: int
-    tol: float
+    tol: float | str
     verbose: int
     callbacks: Any  #: the parameter itself: fit trains with copies
     input_groups: Any
@@ -281,7 +281,12 @@ class FitRun:
             + policy.default_callbacks(
                 plan,
                 n_iter_no_change=settings.n_iter_no_change,
-                tol=settings.tol,
+                tol=policy.convergence_tol(
+                    settings.tol,
+                    self.target.task,
+                    held_out=plan.validation is not None,
+                    rules=self.backend.rules,
+                ),
                 verbose=settings.verbose,
                 rules=self.backend.rules,
                 lr=None if _schedules_rate(trained.callbacks) else trained.engine.lr,

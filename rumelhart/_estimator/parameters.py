@@ -88,7 +88,7 @@ class _Training:
     batch_size: int | Literal["auto"] | None = "auto"
     shuffle: bool = True
     max_iter: int = 1000
-    tol: float = 1e-4
+    tol: float | Literal["auto"] = "auto"
     n_iter_no_change: int = 10
     early_stopping: bool | Literal["auto"] = "auto"
     validation_fraction: float = 0.1
