@@ -175,3 +175,45 @@ def test_an_unknown_mode_is_refused_by_name():
     reg = RumelhartRegressor(loss="quantile", conformalize_quantiles="jackknife")
     with pytest.raises(ValueError, match=r"conformalize_quantiles.*'cross'"):
         reg.fit(X, y)
+
+
+def test_ctrl_c_in_a_fold_fit_falls_back_to_the_split_shifts(monkeypatch):
+    """A fold fit that Ctrl-C ended measured nothing: no more fold fits, and
+    the shifts of the split (the fit itself is kept)."""
+    import rumelhart._cross_conformal as cross
+
+    X, y, _ = band_data(300, 11)
+    split, default = _split_and_default(early_stopping=True)
+    calls = []
+
+    def interrupted(estimator, run, train):
+        fold = original(estimator, run, train)
+        calls.append(1)
+        if len(calls) == 2:
+            fold.stop_reason_ = "interrupted"
+        return fold
+
+    original = cross._fold_fit
+    monkeypatch.setattr(cross, "_fold_fit", interrupted)
+    default.fit(X, y)
+    assert len(calls) == 2
+    np.testing.assert_array_equal(
+        default.quantile_shifts_, split.fit(X, y).quantile_shifts_
+    )
+
+
+def test_fold_fits_keep_input_groups_named_by_feature():
+    """Groups named by columns of a DataFrame reach the fold fits as
+    indices (their rows come without names)."""
+    pd = pytest.importorskip("pandas")
+    from rumelhart import RumelhartRegressor
+
+    X, y, _ = band_data(300, 12)
+    frame = pd.DataFrame(X, columns=["a", "b"])
+    groups = [(["a"], 2), ("b", 2)]
+    reg = RumelhartRegressor(
+        (4,), loss="quantile", quantile=0.9, max_iter=20, random_state=0
+    )
+    reg.set_params(early_stopping=True, input_groups=groups).fit(frame, y)
+    by_index = clone(reg).set_params(input_groups=[([0], 2), ([1], 2)]).fit(X, y)
+    np.testing.assert_allclose(reg.quantile_shifts_, by_index.quantile_shifts_)
