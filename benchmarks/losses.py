@@ -3,6 +3,7 @@
     python benchmarks/losses.py            # both backends, 3 sets: ~10 min
     python benchmarks/losses.py --strict   # exit 1 when a target is missed
     python benchmarks/losses.py --backend torch   # TorchMLPRegressor only
+    python benchmarks/losses.py --checks quantile_band --seeds 1 2 3  # one check
 
 Each check fits on one generated set and reports on held-out rows of it;
 the sets here (``REPORT_SEEDS``, each seed its own signal and noise) are
@@ -34,6 +35,7 @@ from sklearn.linear_model import GammaRegressor, PoissonRegressor
 from sklearn.metrics import (
     mean_absolute_error,
     mean_gamma_deviance,
+    mean_pinball_loss,
     mean_poisson_deviance,
 )
 from sklearn.neural_network import MLPRegressor
@@ -121,13 +123,18 @@ def quantile_band(seed, backend):
     X = _features(rng, N_TRAIN + N_TEST)
     spread = 0.2 + 0.6 * np.abs(X[:, 1])  # heteroscedastic
     Xa, ya, Xb, yb = _split(X, _signal(X, seed) + spread * rng.normal(size=len(X)))
-    model = _ours(backend, loss="quantile", quantile=[0.05, 0.5, 0.95])
+    levels = [0.05, 0.5, 0.95]
+    model = _ours(backend, loss="quantile", quantile=levels)
     band = model.fit(Xa, ya).predict(Xb)
     coverage = float(np.mean((band[:, 0] <= yb) & (yb <= band[:, 2])))
+    pinball = np.mean(
+        [mean_pinball_loss(yb, band[:, j], alpha=a) for j, a in enumerate(levels)]
+    )
     crossed = int(np.sum((band[:, 0] > band[:, 1]) | (band[:, 1] > band[:, 2])))
     return {
         "band coverage (0.88-0.92)": (coverage, 0.88 <= coverage <= 0.92),
         "rows with crossed quantiles (0)": (crossed, crossed == 0),
+        "mean pinball loss of the band (information)": (pinball, True),
     }
 
 
@@ -190,7 +197,7 @@ def run(seeds, backends, checks=None):
                     mark = "ok  " if ok else "MISS"
                     print(
                         f"{mark} {backend:<5} seed {seed:>3}  {name:<46} "
-                        f"{value:.3f}  ({time.perf_counter() - start:.0f} s)",
+                        f"{value:.4f}  ({time.perf_counter() - start:.1f} s)",
                         flush=True,
                     )
     return missed
@@ -203,6 +210,12 @@ def main(argv=None):
     parser.add_argument("--backend", choices=sorted(BACKENDS), default="both")
     parser.add_argument(
         "--seeds", type=int, nargs="+", help="these sets instead (e.g. 7 8 9)"
+    )
+    parser.add_argument(
+        "--checks",
+        nargs="+",
+        choices=[check.__name__ for check in CHECKS],
+        help="only these checks (e.g. quantile_band)",
     )
     parser.add_argument(
         "--set",
@@ -219,7 +232,8 @@ def main(argv=None):
     seeds = args.seeds or (TUNING_SEEDS if args.tuning else REPORT_SEEDS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        missed = run(seeds, BACKENDS[args.backend])
+        chosen = [c for c in CHECKS if c.__name__ in (args.checks or [c.__name__])]
+        missed = run(seeds, BACKENDS[args.backend], chosen)
     print(f"{missed} target(s) missed")
     return 1 if (args.strict and missed) else 0
 

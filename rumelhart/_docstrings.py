@@ -329,25 +329,44 @@ REGRESSION_LOSS_PARAMETERS = """\
         (n_samples, n_levels), sorted on each row so that the quantiles
         never cross. A list with a 2-D ``y`` is refused (fit one regressor
         per column). Ignored by the other losses.
-    conformalize_quantiles : bool, default=True
+    conformalize_quantiles : bool or {"cross", "split"}, default=True
         With ``loss="quantile"``: after training, shift each quantile output
-        by the empirical quantile, at its level, of its residuals on the
-        validation rows the network did not train on (``X_val``, or the
-        split of ``early_stopping``), so that new rows fall below it at
-        about the rate its level says (split-conformal calibration, as
-        MAPIE's ``ConformalizedQuantileRegressor``); the shifts are in
-        ``quantile_shifts_``. Without validation rows (``early_stopping=
-        False``, ``partial_fit``) the quantiles are not shifted. See
-        :doc:`/choosing_a_loss`. Ignored by the other losses.
+        so that new rows fall below it at about the rate its level says;
+        the shifts are in ``quantile_shifts_``.
+
+        - ``True`` or ``"cross"``: with ``X_val``, as ``"split"`` on it;
+          otherwise, when the fit holds out a split of ``X`` (early
+          stopping), the shift is the quantile, at the column's level, of
+          the returned network's residuals on all the rows of ``X``, plus
+          their *optimism*, measured by 5 more fits on 4/5 of the rows
+          each: the quantile of the residuals on the fifth left out minus
+          that on the fit's own rows (scaled by 4/5). **A fit costs 6
+          fits** (3,000 rows, (32,) units: NumPy 0.3 s -> 1.8 s, torch on
+          CPU 0.65 s -> 4.0 s). A 0.05-0.95 band then covered 88-92 % of
+          new rows on all 15 sets of ``benchmarks/losses.py`` on both
+          backends (coverage SD 0.007 NumPy, 0.009 torch), against 11 and
+          10 of 15 with ``"split"`` (SD 0.018, 0.019). Fewer than 100 rows,
+          or a continued fit (``warm_start``): as ``"split"``.
+        - ``"split"``: the empirical quantile, at its level, of the
+          network's residuals on the validation rows it did not train on
+          (``X_val``, or the split of ``early_stopping``): split-conformal
+          calibration, as MAPIE's ``ConformalizedQuantileRegressor``; one
+          fit, but its band's coverage varies by about
+          ``sqrt(0.09 / n_val)`` from fit to fit (0.017 on 300 rows).
+        - ``False``: no shift.
+
+        Without validation rows (``early_stopping=False``, ``partial_fit``)
+        the quantiles are not shifted. See :doc:`/choosing_a_loss`. Ignored
+        by the other losses.
 """
 
 #: The regressors' own fitted attributes (after every estimator's).
 REGRESSION_ATTRIBUTES = """\
     quantile_shifts_ : ndarray of shape (n_outputs,) or None
         With ``loss="quantile"``: what ``predict`` adds to each quantile
-        column, in the units of ``y``, measured on the validation rows
-        (``conformalize_quantiles``); zeros when there were none or
-        ``conformalize_quantiles=False``. None for the other losses.
+        column, in the units of ``y``, measured on the validation rows or
+        across folds (``conformalize_quantiles``); zeros when there were
+        none or ``conformalize_quantiles=False``. None for the other losses.
 """
 
 #: The ``X`` of ``fit`` of the classifiers and regressors.

@@ -18,6 +18,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._conformal import conformal_shifts
+from ._cross_conformal import cross_applies, cross_shifts
 from ._docstrings import (
     SAMPLE_WEIGHT,
     TARGETS_Y,
@@ -56,7 +57,7 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
         "loss": [StrOptions(set(OUTPUT_UNITS))],
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
         "quantile": [Interval(Real, 0, 1, closed="neither"), "array-like"],
-        "conformalize_quantiles": ["boolean"],
+        "conformalize_quantiles": ["boolean", StrOptions({"split", "cross"})],
     }
 
     @with_parameters(TRAINING_X, TARGETS_Y, SAMPLE_WEIGHT)
@@ -174,6 +175,24 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
             scaled = conformal_shifts(outputs, rows.Y, levels, rows.sample_weight)
             # A constant column is predicted as its constant: no shift.
             shifts = np.where(fitted["_y_constant"], 0.0, scaled * fitted["_y_scale"])
+        return {"quantile_shifts_": shifts}
+
+    def _calibrated_across(self, run, engine):
+        """``quantile_shifts_`` from fits on folds (see :mod:`._cross_conformal`),
+        when the shifts would otherwise come from a split of a new fit's ``X``."""
+        if not (
+            run.target.loss == "quantile"
+            and self.conformalize_quantiles in (True, "cross")
+            and run.held_out is None  # X_val: the user's calibration rows
+            and not (run.continuing or run.incremental)
+            and cross_applies(run)  # a split of X (none: no shifts)
+        ):
+            return None
+        scaled = cross_shifts(self, engine, run)
+        if scaled is None:
+            return None
+        fitted = run.target_attrs
+        shifts = np.where(fitted["_y_constant"], 0.0, scaled * fitted["_y_scale"])
         return {"quantile_shifts_": shifts}
 
     def _output_scorer(self, target):

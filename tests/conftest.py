@@ -106,6 +106,16 @@ def dataset(cls, n_samples=N_SAMPLES):
     return X, y
 
 
+def band_data(n, seed):
+    """Heteroscedastic rows and their true 0.05 and 0.95 quantiles."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-2, 2, size=(n, 2))
+    mean, spread = np.sin(1.5 * X[:, 0]), 0.2 + 0.5 * np.abs(X[:, 1])
+    y = mean + spread * rng.normal(size=n)
+    z = 1.6448536269514722  # the standard normal's 0.95 quantile
+    return X, y, np.c_[mean - z * spread, mean + z * spread]
+
+
 def outcome(call, *errors):
     """``(result, None)``, or ``(None, exception)`` for one of ``errors``."""
     try:

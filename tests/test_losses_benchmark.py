@@ -21,10 +21,10 @@ def test_each_seed_and_backend_gets_one_line_per_figure(losses, capsys):
     checks = [losses.quantile_band, losses.outliers]
     missed = losses.run((1, 2), ("numpy",), checks)
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 2 * 3  # two seeds, three figures
+    assert len(lines) == 2 * 4  # two seeds, four figures
     assert sum(line.startswith("MISS") for line in lines) == missed
     assert {line.split()[1] for line in lines} == {"numpy"}
-    assert [line.split()[3] for line in lines[::3]] == ["1", "2"]
+    assert [line.split()[3] for line in lines[::4]] == ["1", "2"]
 
 
 def test_strict_exits_non_zero_only_on_a_miss(losses, monkeypatch, capsys):

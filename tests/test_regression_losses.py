@@ -6,7 +6,7 @@ import pickle
 import numpy as np
 import pytest
 
-from .conftest import REGRESSORS, fast
+from .conftest import REGRESSORS, band_data, fast
 
 
 def _reg(cls, hidden, **params):
@@ -267,22 +267,12 @@ def test_conformal_shift_is_the_split_conformal_order_statistic():
     assert weighted[0] == copies[0]
 
 
-def _band_data(n, seed):
-    """Heteroscedastic rows and their true 0.05 and 0.95 quantiles."""
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(-2, 2, size=(n, 2))
-    mean, spread = np.sin(1.5 * X[:, 0]), 0.2 + 0.5 * np.abs(X[:, 1])
-    y = mean + spread * rng.normal(size=n)
-    z = 1.6448536269514722  # the standard normal's 0.95 quantile
-    return X, y, np.c_[mean - z * spread, mean + z * spread]
-
-
 @pytest.mark.parametrize("cls", REGRESSORS)
 def test_conformal_band_covers_new_rows_as_the_true_quantiles_do(cls):
     """A network stopped far too early gives a poor band (too wide here); shifted
     on 3,000 validation rows it covers fresh rows as the true conditional
     quantiles do (about 90 %), on every row in order."""
-    X, y, true = _band_data(11_000, 0)
+    X, y, true = band_data(11_000, 0)
     train, val, new = slice(0, 1000), slice(1000, 4000), slice(4000, None)
     params = dict(loss="quantile", quantile=[0.05, 0.5, 0.95], max_iter=3)
     reg = _reg(cls, (8,), **params, early_stopping=True, n_iter_no_change=50)
@@ -304,7 +294,7 @@ def test_conformal_band_covers_new_rows_as_the_true_quantiles_do(cls):
 
 @pytest.mark.parametrize("cls", REGRESSORS)
 def test_quantile_shifts_are_added_to_the_outputs_then_sorted(cls):
-    X, y, _ = _band_data(400, 1)
+    X, y, _ = band_data(400, 1)
     reg = _reg(cls, (4,), loss="quantile", quantile=[0.9, 0.1], max_iter=5)
     reg.set_params(early_stopping=True).fit(X, y)
     assert np.all(reg.quantile_shifts_ != 0)
@@ -326,7 +316,7 @@ def test_quantiles_are_shifted_only_with_validation_rows_and_the_option(
 ):
     from rumelhart import RumelhartRegressor
 
-    X, y, _ = _band_data(300, 2)
+    X, y, _ = band_data(300, 2)
     reg = RumelhartRegressor(
         (4,), loss="quantile", quantile=0.8, max_iter=5, random_state=0
     )
@@ -339,7 +329,7 @@ def test_quantiles_are_shifted_only_with_validation_rows_and_the_option(
 def test_zero_weight_validation_rows_do_not_move_the_shifts():
     from rumelhart import RumelhartRegressor
 
-    X, y, _ = _band_data(600, 3)
+    X, y, _ = band_data(600, 3)
     reg = RumelhartRegressor(
         (4,), loss="quantile", quantile=0.9, max_iter=5, random_state=0
     )

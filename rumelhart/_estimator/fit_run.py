@@ -356,7 +356,7 @@ class FitRun:
                 records[callback.key] = callback.records()
         return {
             **self.target_attrs,
-            **_calibration(self, engine),
+            **_calibration(self, engine, state.stop_reason == "interrupted"),
             "loss_curve_": list(state.loss_curve),
             "best_loss_": state.best_loss,
             "loss_": state.loss_curve[-1] if state.loss_curve else np.nan,
@@ -461,8 +461,14 @@ def _check_split(parts: Sequence[Any], data: Rows, asked: float) -> None:
             )
 
 
-def _calibration(run: FitRun, engine: Engine) -> dict[str, Any]:
-    """What the task part measured on the validation rows, or says without."""
+def _calibration(run: FitRun, engine: Engine, interrupted: bool) -> dict[str, Any]:
+    """What the task part measured across folds (not after Ctrl-C: more
+    fits), or on the validation rows, or says without."""
+    # The regressors' cross-validated shifts of quantiles (_cross_conformal).
+    measure = getattr(run.estimator, "_calibrated_across", None)
+    across = None if interrupted or measure is None else measure(run, engine)
+    if across is not None:
+        return cast(dict[str, Any], across)
     if run.calibration is not None:
         return run.calibration
     measured = run.estimator._calibrated(engine, None, run.target_attrs)

@@ -68,7 +68,7 @@ class RegressorParameters(_Layers):
     loss: str = "squared_error"
     huber_delta: float = 1.0
     quantile: float | Sequence[float] = 0.5
-    conformalize_quantiles: bool = True
+    conformalize_quantiles: bool | Literal["split", "cross"] = True
 
 
 @dataclass(repr=False, eq=False, kw_only=True)
