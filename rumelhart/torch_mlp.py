@@ -32,7 +32,7 @@ _TORCH_CONSTRAINTS = {
     "optimizer": [StrOptions({"sgd", "adam", "adamw"})],
     "lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
     "momentum": [Interval(Real, 0, 1, closed="left")],
-    "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "weight_decay": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
     "lr_schedule": [StrOptions({"constant", "onecycle", "cosine"})],
     "device": [str, torch.device],
     "dtype": [StrOptions({"float32", "float64"}), type, np.dtype, None],
@@ -53,9 +53,11 @@ _TRAINING_DOC = (
         Learning rate (peak rate with ``lr_schedule="onecycle"``).{lr_why}
     momentum : float, default=0.9
         Momentum of ``"sgd"``; ignored by the Adam optimizers.
-    weight_decay : float, default=0.0
+    weight_decay : float or "auto", default={weight_decay}
         The optimizer's weight decay (L2 penalty for sgd and adam, decoupled
-        for adamw).
+        for adamw). ``"auto"``: 1 / n_samples (the rows that train), a
+        Gaussian prior on every weight worth one sample's error, whose pull
+        fades as the data grow.
     lr_schedule : {"constant", "onecycle", "cosine"}, default="constant"
         Learning-rate schedule over the batches of one ``fit`` (of one
         ``partial_fit`` call: to anneal across calls, use a
@@ -110,13 +112,19 @@ _LR_WHY = """
         slow to carve many boundaries (a 2-D checkerboard) in 500 epochs."""
 
 
-def _training_doc(lr: str, why: str = "") -> str:
-    """The training parameters' doc with ``lr``'s default (and its reason)."""
-    return _TRAINING_DOC.replace("{lr}", lr).replace("{lr_why}", why)
+def _training_doc(lr: str, why: str = "", weight_decay: str = "0.0") -> str:
+    """The training parameters' doc with ``lr``'s and ``weight_decay``'s
+    defaults (and the rate's reason)."""
+    doc = _TRAINING_DOC.replace("{lr}", lr).replace("{lr_why}", why)
+    return doc.replace("{weight_decay}", weight_decay)
 
 
 #: The backend parameters of the classifier and the regressor.
 _SUPERVISED_PARAMETERS_DOC = _training_doc("1e-2", _LR_WHY) + _MODULE_DOC
+#: ... the regressor's, whose decay defaults to "auto".
+_REGRESSOR_PARAMETERS_DOC = (
+    _training_doc("1e-2", _LR_WHY, weight_decay='"auto"') + _MODULE_DOC
+)
 
 #: The torch backend's fitted attributes.
 _BACKEND_ATTRIBUTES_DOC = """
@@ -263,7 +271,7 @@ class TorchMLPRegressor(
         With ``loss="poisson"`` or ``"gamma"`` each column is only divided
         by its mean (no centring).
 """,
-        backend_parameters=_SUPERVISED_PARAMETERS_DOC,
+        backend_parameters=_REGRESSOR_PARAMETERS_DOC,
         backend_attributes=_BACKEND_ATTRIBUTES_DOC,
         see_also="""\
     RumelhartRegressor : The paper's network in NumPy.
@@ -283,6 +291,9 @@ class TorchMLPRegressor(
         **MLPRegressorBase._parameter_constraints,
         **_TORCH_CONSTRAINTS,
     }
+
+    # The regressor's own default (the rest: TorchModuleParameters).
+    weight_decay: float | Literal["auto"] = "auto"
 
 
 @dataclass(repr=False, eq=False, kw_only=True)

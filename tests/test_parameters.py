@@ -85,7 +85,14 @@ KEYWORDS = {
         **_SHARED,
         **_SUPERVISED,
     },
-    "TorchMLPRegressor": {**_REGRESSOR, **_TORCH, **_MODULE, **_SHARED, **_SUPERVISED},
+    "TorchMLPRegressor": {
+        **_REGRESSOR,
+        **_TORCH,
+        **_MODULE,
+        **_SHARED,
+        **_SUPERVISED,
+        "weight_decay": "auto",
+    },
     "TorchAutoencoder": {**_AUTOENCODER, **_TORCH, **_SHARED, "lr": 1e-3},
 }
 #: The one positional parameter's default.

@@ -588,6 +588,28 @@ def test_auto_weight_decay_falls_with_samples_and_with_few_inputs():
     assert policy.weight_decay(0.01, 4000, policy.NUMPY_AUTO, 2) == 0.01
 
 
+def test_torch_auto_weight_decay_is_one_sample_worth_of_prior():
+    from rumelhart._estimator import policy
+
+    assert policy.torch_weight_decay("auto", 400, policy.TORCH_AUTO) == 1 / 400
+    assert policy.torch_weight_decay(0.0, 400, policy.TORCH_AUTO) == 0.0
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="torch")
+def test_torch_regressor_decays_by_default_as_one_over_its_rows():
+    from rumelhart import TorchMLPClassifier, TorchMLPRegressor
+
+    X, y = dataset(RumelhartRegressor, n_samples=120)
+    common = dict(device="cpu", random_state=0, max_iter=30, early_stopping=False)
+    auto = TorchMLPRegressor((8,), **common).fit(X, y)
+    given = TorchMLPRegressor((8,), weight_decay=1 / len(X), **common).fit(X, y)
+    none = TorchMLPRegressor((8,), weight_decay=0.0, **common).fit(X, y)
+    np.testing.assert_array_equal(auto.coefs_[0], given.coefs_[0])
+    assert not np.array_equal(auto.coefs_[0], none.coefs_[0])
+    # The classifier keeps no decay (sharp boundaries need large weights).
+    assert TorchMLPClassifier().weight_decay == 0.0
+
+
 def test_auto_tol_is_coarser_on_the_numpy_classifiers_training_loss():
     from rumelhart._estimator import policy
 

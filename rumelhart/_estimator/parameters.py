@@ -132,7 +132,7 @@ class _TorchUpdate:
     optimizer: Literal["adam", "adamw", "sgd"] = "adam"
     lr: float | Literal["auto"] = "auto"
     momentum: float = 0.9
-    weight_decay: float = 0.0
+    weight_decay: float | Literal["auto"] = 0.0
     lr_schedule: Literal["constant", "onecycle", "cosine"] = "constant"
 
 

@@ -39,7 +39,7 @@ class TorchParams:
     optimizer: str
     lr: float | str
     momentum: float
-    weight_decay: float
+    weight_decay: float | str
     lr_schedule: str
     device: Any
     dtype: Any
@@ -96,7 +96,9 @@ class TorchBackend(Backend[TorchParams]):
             # Plain floats: torch's optimizers fail deep inside on a bool.
             lr=float(params.lr),
             momentum=float(params.momentum),
-            weight_decay=float(params.weight_decay),
+            weight_decay=policy.torch_weight_decay(
+                params.weight_decay, n_samples, self.rules
+            ),
             lr_schedule=params.lr_schedule,
         )
         return engine
@@ -125,7 +127,7 @@ class TorchBackend(Backend[TorchParams]):
         return available_memory(device), where
 
     def divergence_hints(self, params: TorchParams) -> list[str]:
-        if params.weight_decay > 1:
+        if not isinstance(params.weight_decay, str) and params.weight_decay > 1:
             return [
                 f"weight_decay={params.weight_decay!r} is large; it is usually "
                 "below 0.1."
