@@ -85,13 +85,23 @@ def test_loss_curve_labels_and_one_legend_for_both_axes():
 
 def test_loss_curve_leaves_out_the_negated_loss_it_already_draws():
     X, y = _blobs()
-    clf = _classifier(early_stopping=True).fit(X, y)  # scoring="loss"
+    clf = _classifier(early_stopping=True, scoring="loss").fit(X, y)
     display = LossCurveDisplay.from_estimator(clf)
     assert display.score_ax_ is None and display.validation_line_ is None
     legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
     assert legend == ["training loss", "validation loss"]
     np.testing.assert_allclose(
         display.validation_loss_line_.get_ydata(), clf.validation_loss_
+    )
+
+
+def test_loss_curve_draws_a_classifiers_calibrated_loss_by_default():
+    X, y = _blobs()
+    clf = _classifier(early_stopping=True).fit(X, y)  # scoring="auto"
+    display = LossCurveDisplay.from_estimator(clf)
+    assert display.score_ax_.get_ylabel() == "validation -calibrated loss"
+    np.testing.assert_allclose(
+        display.validation_line_.get_ydata(), clf.validation_scores_
     )
 
 

@@ -592,6 +592,7 @@ def test_torch_auto_weight_decay_is_one_sample_worth_of_prior():
     from rumelhart._estimator import policy
 
     assert policy.torch_weight_decay("auto", 400, policy.TORCH_AUTO) == 1 / 400
+    assert policy.torch_weight_decay("auto", 4.0, policy.TORCH_AUTO) == 0.1  # cap
     assert policy.torch_weight_decay(0.0, 400, policy.TORCH_AUTO) == 0.0
 
 

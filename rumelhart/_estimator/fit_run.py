@@ -80,6 +80,14 @@ class Rows:
     def n(self) -> int:
         return int(self.X.shape[0])
 
+    @property
+    def weight_total(self) -> float:
+        """The rows' total weight: their number when unweighted (a weight
+        of k counts as k repeated rows, as scikit-learn's checks ask)."""
+        if self.sample_weight is None:
+            return float(self.n)
+        return float(np.sum(self.sample_weight))
+
 
 @dataclass(frozen=True)
 class Trained:
@@ -259,7 +267,9 @@ class FitRun:
     def make_engine(self, spec: NetworkSpec, plan: TrainingPlan, rows: Rows) -> Engine:
         """A new engine for ``spec`` (the backend checks the memory first),
         started where the task part says (the autoencoders' PCA path)."""
-        engine = self.backend.make_engine(self.params, spec, plan.batch_size, rows.n)
+        engine = self.backend.make_engine(
+            self.params, spec, plan.batch_size, rows.weight_total
+        )
         start = self.estimator._start_weights(rows.X, rows.sample_weight, spec, engine)
         if start is not None:
             self.backend.load_weights(self.params, engine, *start)

@@ -159,6 +159,8 @@ class AutoRules:
     #: (the rough surface 0.61). The classifier keeps 0: at 1 a 2-D
     #: checkerboard fell from 0.87 to 0.77, Gaussian quantiles 0.933 -> 0.924.
     torch_decay_samples: float = 1.0
+    #: ... at most this (below 10 samples, or weights summing to less).
+    torch_max_decay: float = 0.1
 
     #: An autoencoder started on the PCA path (``init="pca"``, NumPy
     #: backend): eps is capped at this share of the largest step that eq. 9
@@ -314,12 +316,12 @@ def validation_mode(
 
 def weight_decay(
     param: float | str,
-    n_samples: int,
+    n_samples: float,
     rules: AutoRules = AUTO,
     n_features: int | None = None,
 ) -> float:
-    """The decay per change for the ``weight_decay`` parameter on
-    ``n_samples`` rows of ``n_features`` inputs (None: many)."""
+    """The decay per change for the ``weight_decay`` parameter on rows of
+    total weight ``n_samples`` of ``n_features`` inputs (None: many)."""
     if isinstance(param, str):  # "auto"
         few = 1.0 if n_features is None else n_features / rules.decay_full_from_features
         return min(rules.max_decay, rules.decay_samples / n_samples * min(1.0, few))
@@ -327,12 +329,12 @@ def weight_decay(
 
 
 def torch_weight_decay(
-    param: float | str, n_samples: int, rules: AutoRules = AUTO
+    param: float | str, n_samples: float, rules: AutoRules = AUTO
 ) -> float:
-    """The torch optimizer's ``weight_decay`` for the parameter on
-    ``n_samples`` training rows."""
+    """The torch optimizer's ``weight_decay`` for the parameter on training
+    rows of total weight ``n_samples``."""
     if isinstance(param, str):  # "auto"
-        return rules.torch_decay_samples / max(n_samples, 1)
+        return min(rules.torch_max_decay, rules.torch_decay_samples / n_samples)
     return float(param)
 
 

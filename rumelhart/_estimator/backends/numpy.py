@@ -44,7 +44,7 @@ class NumpyBackend(Backend[NumpyParams]):
         )
 
     def make_engine(
-        self, params: NumpyParams, spec: NetworkSpec, batch_size: int, n_samples: int
+        self, params: NumpyParams, spec: NetworkSpec, batch_size: int, n_samples: float
     ) -> Engine:
         self.check_memory(spec.layer_sizes, batch_size, np.dtype(spec.dtype).itemsize)
         decay = policy.weight_decay(

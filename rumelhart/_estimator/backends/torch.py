@@ -73,7 +73,7 @@ class TorchBackend(Backend[TorchParams]):
             torch.set_grad_enabled(enabled)
 
     def make_engine(
-        self, params: TorchParams, spec: NetworkSpec, batch_size: int, n_samples: int
+        self, params: TorchParams, spec: NetworkSpec, batch_size: int, n_samples: float
     ) -> Engine:
         device = _device(params.device)
         dtype = np.dtype(spec.dtype if params.dtype is None else params.dtype)
