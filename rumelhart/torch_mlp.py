@@ -55,9 +55,11 @@ _TRAINING_DOC = (
         Momentum of ``"sgd"``; ignored by the Adam optimizers.
     weight_decay : float or "auto", default={weight_decay}
         The optimizer's weight decay (L2 penalty for sgd and adam, decoupled
-        for adamw). ``"auto"``: 1 / n_samples (the rows that train, or the
-        sum of their weights), at most 0.1: a Gaussian prior on every
-        weight worth one sample's error, whose pull fades as the data grow.
+        for adamw). ``"auto"``: 1 / n_samples of the rows that train (with
+        ``sample_weight``, their total weight over the smallest positive
+        one: a weight of k counts as k rows), at most 0.1: a Gaussian prior
+        on every weight worth one sample's error, whose pull fades as the
+        data grow.
     lr_schedule : {"constant", "onecycle", "cosine"}, default="constant"
         Learning-rate schedule over the batches of one ``fit`` (of one
         ``partial_fit`` call: to anneal across calls, use a

@@ -81,12 +81,17 @@ class Rows:
         return int(self.X.shape[0])
 
     @property
-    def weight_total(self) -> float:
-        """The rows' total weight: their number when unweighted (a weight
-        of k counts as k repeated rows, as scikit-learn's checks ask)."""
+    def counted_rows(self) -> float:
+        """The rows counted as the automatic decays count them: their total
+        weight in units of the smallest positive weight. Unweighted or
+        equally weighted, their number; a weight of k counts as k repeated
+        rows (scikit-learn's sample-weight checks); and scaling every weight
+        changes nothing."""
         if self.sample_weight is None:
             return float(self.n)
-        return float(np.sum(self.sample_weight))
+        weights = np.asarray(self.sample_weight, np.float64)
+        with np.errstate(over="ignore"):  # subnormal weights: no decay
+            return float(np.sum(weights / weights[weights > 0].min()))
 
 
 @dataclass(frozen=True)
@@ -268,7 +273,7 @@ class FitRun:
         """A new engine for ``spec`` (the backend checks the memory first),
         started where the task part says (the autoencoders' PCA path)."""
         engine = self.backend.make_engine(
-            self.params, spec, plan.batch_size, rows.weight_total
+            self.params, spec, plan.batch_size, rows.counted_rows
         )
         start = self.estimator._start_weights(rows.X, rows.sample_weight, spec, engine)
         if start is not None:

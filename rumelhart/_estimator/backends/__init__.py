@@ -79,10 +79,9 @@ class Backend(ABC, Generic[P]):
     def make_engine(
         self, params: P, spec: NetworkSpec, batch_size: int, n_samples: float
     ) -> Engine:
-        """A new engine for ``spec`` to train on rows of total weight
-        ``n_samples`` (their number when unweighted: it sets the automatic
-        decays), after checking that batches of ``batch_size`` rows fit in
-        memory."""
+        """A new engine for ``spec`` to train on ``n_samples`` rows (as the
+        automatic decays count them: ``Rows.counted_rows``), after checking
+        that batches of ``batch_size`` rows fit in memory."""
 
     @abstractmethod
     def load_weights(
