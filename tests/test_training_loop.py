@@ -591,9 +591,9 @@ def test_auto_weight_decay_falls_with_samples_and_with_few_inputs():
 def test_torch_auto_weight_decay_is_one_sample_worth_of_prior():
     from rumelhart._estimator import policy
 
-    assert policy.torch_weight_decay("auto", 400, policy.TORCH_AUTO) == 1 / 400
-    assert policy.torch_weight_decay("auto", 4.0, policy.TORCH_AUTO) == 0.1  # cap
-    assert policy.torch_weight_decay(0.0, 400, policy.TORCH_AUTO) == 0.0
+    assert policy.weight_decay("auto", 400, policy.TORCH_AUTO, 2) == 1 / 400
+    assert policy.weight_decay("auto", 4.0, policy.TORCH_AUTO, 2) == 0.1  # cap
+    assert policy.weight_decay(0.0, 400, policy.TORCH_AUTO, 2) == 0.0
 
 
 @pytest.mark.skipif(not HAS_TORCH, reason="torch")

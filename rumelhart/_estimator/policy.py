@@ -117,8 +117,9 @@ class AutoRules:
     #: 5 this many times (each time followed by a new wait).
     lr_reductions: int = 2
 
-    #: ``weight_decay="auto"`` (NumPy estimators) is
-    #: ``min(max_decay, decay_samples / n_samples)`` on 16 inputs or more.
+    #: ``weight_decay="auto"`` is ``min(max_decay, decay_samples /
+    #: n_samples)`` (the torch estimators: see ``TORCH_AUTO``); for the NumPy
+    #: estimators on 16 inputs or more:
     #: Shrinking every weight by d per change is a gradient step on an L2
     #: penalty of d / (2 eps) on the mean error, n d / (2 eps) on the summed
     #: error: with d = c / n, a Gaussian prior of variance eps / c on every
@@ -144,23 +145,8 @@ class AutoRules:
     #: chance (51.7 %; 1 / n: 85.1 %; 5 / n times d / 16: 89.1 %, MLP
     #: 70.6 %), while smooth boundaries need the prior (Gaussian quantiles,
     #: 5-D: 94.5 %, MLP 94.55; 0.5 / n: 93.25; Hastie, 10-D: 95.85 %, MLP
-    #: 95.84; 1 / n: 94.77).
-    decay_full_from_features: int = 16
-
-    #: ``weight_decay="auto"`` (torch estimators; the regressor's default)
-    #: is ``torch_decay_samples / n_samples``: Adam's L2 term on the mean
-    #: loss, a Gaussian prior on every weight worth this many samples'
-    #: error, fading as the data grow. The squared error keeps rewarding a
-    #: fit of small data's noise: over the 17 regression tasks of the tuning
-    #: half, 1 lifted a smooth 6-D surface of 600 rows from 0.789 to 0.825
-    #: R^2 (scikit-learn's MLP 0.833) and Boston housing from 0.824 to 0.841,
-    #: cost a 1-D rough surface 0.936 -> 0.906 (the MLP 0.904), and left the
-    #: worst gap to the MLP at -0.007 instead of -0.044; 5 was too strong
-    #: (the rough surface 0.61). The classifier keeps 0: at 1 a 2-D
-    #: checkerboard fell from 0.87 to 0.77, Gaussian quantiles 0.933 -> 0.924.
-    torch_decay_samples: float = 1.0
-    #: ... at most this (below 10 samples, or weights summing to less).
-    torch_max_decay: float = 0.1
+    #: 95.84; 1 / n: 94.77). None: no such factor.
+    decay_full_from_features: int | None = 16
 
     #: An autoencoder started on the PCA path (``init="pca"``, NumPy
     #: backend): eps is capped at this share of the largest step that eq. 9
@@ -245,6 +231,21 @@ TORCH_AUTO = replace(
         }
     ),
     patience_growth=0.25,
+    # weight_decay="auto" (the regressor's default): 1 / n_samples, Adam's
+    # L2 term on the mean loss, a Gaussian prior on every weight worth one
+    # sample's error, fading as the data grow, at most 0.1 (below 10 rows).
+    # The squared error keeps rewarding a fit of small data's noise: over
+    # the 17 regression tasks of the tuning half, 1 / n lifted a smooth 6-D
+    # surface of 600 rows from 0.789 to 0.825 R^2 (scikit-learn's MLP 0.833)
+    # and Boston housing from 0.824 to 0.841, cost a 1-D rough surface 0.936
+    # -> 0.906 (the MLP 0.904), and left the worst gap to the MLP at -0.007
+    # instead of -0.044; 5 / n was too strong (the rough surface 0.61), and
+    # the NumPy rule's d / 16 on few inputs left the surface at 0.813. The
+    # classifier keeps 0: at 1 / n a 2-D checkerboard fell from 0.87 to
+    # 0.77, Gaussian quantiles 0.933 -> 0.924.
+    decay_samples=1.0,
+    max_decay=0.1,
+    decay_full_from_features=None,
 )
 
 
@@ -320,21 +321,13 @@ def weight_decay(
     rules: AutoRules = AUTO,
     n_features: int | None = None,
 ) -> float:
-    """The decay per change for the ``weight_decay`` parameter on rows of
-    total weight ``n_samples`` of ``n_features`` inputs (None: many)."""
+    """The decay for the ``weight_decay`` parameter on ``n_samples`` rows
+    (as ``Rows.counted_rows`` counts them) of ``n_features`` inputs (None:
+    many): eq. 9's shrink per change, or the torch optimizer's."""
     if isinstance(param, str):  # "auto"
-        few = 1.0 if n_features is None else n_features / rules.decay_full_from_features
+        full = rules.decay_full_from_features
+        few = 1.0 if n_features is None or full is None else n_features / full
         return min(rules.max_decay, rules.decay_samples / n_samples * min(1.0, few))
-    return param
-
-
-def torch_weight_decay(
-    param: float | str, n_samples: float, rules: AutoRules = AUTO
-) -> float:
-    """The torch optimizer's ``weight_decay`` for the parameter on training
-    rows of total weight ``n_samples``."""
-    if isinstance(param, str):  # "auto"
-        return min(rules.torch_max_decay, rules.torch_decay_samples / n_samples)
     return float(param)
 
 

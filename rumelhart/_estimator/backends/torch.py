@@ -96,8 +96,8 @@ class TorchBackend(Backend[TorchParams]):
             # Plain floats: torch's optimizers fail deep inside on a bool.
             lr=float(params.lr),
             momentum=float(params.momentum),
-            weight_decay=policy.torch_weight_decay(
-                params.weight_decay, n_samples, self.rules
+            weight_decay=policy.weight_decay(
+                params.weight_decay, n_samples, self.rules, spec.layer_sizes[0]
             ),
             lr_schedule=params.lr_schedule,
         )
