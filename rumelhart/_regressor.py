@@ -173,8 +173,7 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
                 outputs = engine.predict(rows.X)
             levels = np.asarray(target.loss_param)
             scaled = conformal_shifts(outputs, rows.Y, levels, rows.sample_weight)
-            # A constant column is predicted as its constant: no shift.
-            shifts = np.where(fitted["_y_constant"], 0.0, scaled * fitted["_y_scale"])
+            shifts = _in_units_of_y(scaled, fitted)
         return {"quantile_shifts_": shifts}
 
     def _calibrated_across(self, run, engine):
@@ -191,9 +190,7 @@ class MLPRegressorBase(RegressorMixin, BaseMLP):
         scaled = cross_shifts(self, engine, run)
         if scaled is None:
             return None
-        fitted = run.target_attrs
-        shifts = np.where(fitted["_y_constant"], 0.0, scaled * fitted["_y_scale"])
-        return {"quantile_shifts_": shifts}
+        return {"quantile_shifts_": _in_units_of_y(scaled, run.target_attrs)}
 
     def _output_scorer(self, target):
         if target.loss == "squared_error":
@@ -296,3 +293,10 @@ def _check_targets(loss, Y):
             f"loss={loss!r} needs targets that are {targets.description}; "
             f"y has {int(refused.sum())} that are not: {shown}{more}."
         )
+
+
+def _in_units_of_y(scaled, fitted):
+    """Shifts measured on the scaled targets, in the units of y (``fitted``:
+    the target attributes); a constant column is predicted as its constant,
+    with no shift."""
+    return np.where(fitted["_y_constant"], 0.0, scaled * fitted["_y_scale"])
