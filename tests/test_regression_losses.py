@@ -122,17 +122,20 @@ def _near_100():
     return X, y + 1 + np.abs(y.min())
 
 
-def _small_holdout_known_miss(cls):
-    """The torch regressors' small-data holdout (10 rows of pure noise here)
-    restores an epoch 4 % worse than the constant: issue 19's open item on
-    small validation splits. strict: the test goes red once it is fixed."""
+def _unscaled_log_link_known_miss(cls):
+    """The torch regressor at its defaults (Adam at lr=1e-2) on inputs near
+    100: the first epoch's step through the exp link blows the loss up
+    (6.6e10) and training on all rows ends at 1.34x (Poisson) and 1.02x
+    (gamma) the constant's deviance on those rows (with a 10-row held-out
+    split of this pure noise, before: 1.03x). strict: the test goes red
+    once it is fixed."""
     if not cls.__name__.startswith("Torch"):
         return cls
-    reason = "issue 19: a 10-row held-out split of pure noise (torch defaults)"
+    reason = "torch defaults: Adam's first steps through the exp link, inputs near 100"
     return pytest.param(cls, marks=pytest.mark.xfail(strict=True, reason=reason))
 
 
-@pytest.mark.parametrize("cls", [_small_holdout_known_miss(c) for c in REGRESSORS])
+@pytest.mark.parametrize("cls", [_unscaled_log_link_known_miss(c) for c in REGRESSORS])
 @pytest.mark.parametrize("loss", ["poisson", "gamma"])
 def test_log_link_fits_inputs_near_100_at_the_defaults(cls, loss):
     """sklearn's check data for n_features_in_ and idempotence (X near 100,

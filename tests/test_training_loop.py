@@ -13,6 +13,7 @@
 
 import functools
 import inspect
+import itertools
 import os
 import random
 import re
@@ -670,25 +671,24 @@ def test_auto_validation_mode_by_backend():
         assert mode(task, "torch", n_samples=50) == "off"  # 10 held out: too few
         assert mode(task, "torch", n_samples=10**5) == "holdout"
     assert mode("reconstruction", "torch") == "refit"  # the autoencoder's as before
-    # The NumPy regressor's log-link losses: the training loss decides below
+    # The regressors' log-link losses: the training loss decides below
     # 10,000 rows (a split, or X_val, still decides when asked for).
-    for loss in ["poisson", "gamma"]:
+    for loss, family in itertools.product(["poisson", "gamma"], rules):
         for n_samples in [1000, 3000]:
-            assert mode("regression", "numpy", n_samples, loss=loss) == "off"
-            assert mode("regression", "torch", n_samples, loss=loss) == "holdout"
-        assert mode("regression", "numpy", 10**4, loss=loss) == "holdout"
-        assert mode("regression", "numpy", given=True, loss=loss) == "holdout"
+            assert mode("regression", family, n_samples, loss=loss) == "off"
+        assert mode("regression", family, 10**4, loss=loss) == "holdout"
+        assert mode("regression", family, given=True, loss=loss) == "holdout"
+    assert mode("regression", "torch", 3000, loss="squared_error") == "holdout"
     assert mode("regression", "numpy", 3000, loss="quantile") == "holdout"
 
 
 @pytest.mark.parametrize("loss", ["poisson", "gamma"])
-def test_numpy_log_link_trains_on_all_rows_at_the_defaults(loss):
-    from rumelhart import RumelhartRegressor
-
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_log_link_trains_on_all_rows_at_the_defaults(cls, loss):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(2500, 3))
     y = rng.poisson(np.exp(0.5 * X[:, 0])) + (loss == "gamma")
-    reg = RumelhartRegressor((4,), loss=loss, max_iter=3, random_state=0).fit(X, y)
+    reg = fast(cls, loss=loss, max_iter=3).fit(X, y)
     assert reg.validation_scores_ is None and reg.t_ == 3 * 2500
 
 
