@@ -73,6 +73,20 @@ SETS = {
     "penguins": partial(
         _rdataset, "palmerpenguins", "penguins", "species", ("rownames", "year")
     ),
+    # The olive oils again, by the 9 areas instead of the 3 regions.
+    "olive_area": partial(_rdataset, "dslabs", "olive", "area", ("rownames", "region")),
+    "leaf": partial(_rdataset, "modeldata", "leaf_id_flavia", "species", ("rownames",)),
+    "chem_diabetes": partial(_rdataset, "heplots", "Diabetes", "group", ("rownames",)),
+    "oils": partial(_rdataset, "modeldata", "oils", "class", ("rownames",)),
+    "scat": partial(_rdataset, "modeldata", "scat", "Species", ("rownames",)),
+    "neurocog": partial(_rdataset, "heplots", "NeuroCog", "Dx", ("rownames",)),
+    "steroid": partial(
+        _rdataset, "modeldata", "steroidogenic_toxicity", "class", ("rownames",)
+    ),
+    "ad": partial(_rdataset, "modeldata", "ad_data", "Class", ("rownames", "Genotype")),
+    "pd_speech": partial(_rdataset, "modeldata", "pd_speech", "class", ("rownames",)),
+    "cells": partial(_rdataset, "modeldata", "cells", "class", ("rownames", "case")),
+    "hpc": partial(_rdataset, "modeldata", "hpc_data", "class", ("rownames",)),
 }
 
 
@@ -90,6 +104,10 @@ EXTRACTORS = {
     "AE-relu": lambda k: _torch((64, k, 64), init="random"),
     "AE-relu-pca": lambda k: _torch((256, 64, k, 64, 256)),
     "AE-tanh": lambda k: _torch((128, k, 128), init="random", activation="tanh"),
+    # The recipe of docs/representations.md ("A deep recipe").
+    "AE-tanh-deep": lambda k: _torch(
+        (256, 64, k, 64, 256), init="random", activation="tanh"
+    ),
 }
 
 

