@@ -43,10 +43,18 @@ _BACKEND_PARAMETERS_DOC = (
     weight_decay : float or "auto", default={weight_decay}
         Fraction by which every weight (biases included) shrinks after each
         change, as in the paper's family-trees experiment (0.002 there).
-        ``"auto"`` is ``min(3e-3, 5 / n_samples * min(1, n_features / 16))``:
-        a Gaussian prior on every weight, worth 5 samples' error, that fades
-        against the data as they grow, and weaker on fewer than 16 inputs,
-        where the first layer starts wider (``init_range``).
+        ``"auto"`` is ``2 eps min(3e-3, 5 / n_samples * min(1, n_features /
+        16))``: a Gaussian prior on every weight, worth 5 samples' error
+        whatever ``eps`` (a shrink of d per change is a step on an L2
+        penalty of d / (2 eps)), that fades against the data as they grow,
+        and weaker on fewer than 16 inputs, where the first layer starts
+        wider (``init_range``). The classifiers and ``loss="poisson"`` or
+        ``"gamma"``, which follow their training loss to convergence below
+        10,000 rows, get that prior; the squared, absolute, Huber and
+        quantile losses, whose epochs a held-out split chooses, none. With
+        ``loss="poisson"`` it is multiplied by the counts' dispersion
+        (Pearson's statistic of a Poisson GLM, 1 to 30): an overdispersed
+        count is worth less than the deviance credits it.
     init_range : float or "auto", default="auto"
         Initial weights and biases are drawn uniformly from
         ``[-init_range, init_range]`` (the paper: 0.3); ``"auto"`` draws each
@@ -176,7 +184,9 @@ class RumelhartRegressor(MLPRegressorBase, NumpyParameters, RegressorParameters)
         With ``loss="poisson"`` or ``"gamma"`` each column is only divided
         by its mean (no centring).
 """,
-        backend_parameters=_BACKEND_PARAMETERS_DOC.format(eps=0.05, weight_decay=0.0),
+        backend_parameters=_BACKEND_PARAMETERS_DOC.format(
+            eps=0.05, weight_decay='"auto"'
+        ),
         backend_attributes=_BACKEND_ATTRIBUTES_DOC,
         see_also="""\
     RumelhartClassifier : The same network for classification.
@@ -197,6 +207,9 @@ class RumelhartRegressor(MLPRegressorBase, NumpyParameters, RegressorParameters)
         **MLPRegressorBase._parameter_constraints,
         **_RUMELHART_CONSTRAINTS,
     }
+
+    # The regressor's own default (the rest: NumpyParameters).
+    weight_decay: float | Literal["auto"] = "auto"
 
 
 @dataclass(repr=False, eq=False, kw_only=True)

@@ -106,6 +106,16 @@ def dataset(cls, n_samples=N_SAMPLES):
     return X, y
 
 
+def overdispersed_counts(n, dispersion, seed=0):
+    """Counts of log-linear mean on 3 inputs that vary ``dispersion`` times
+    their mean (``dispersion`` times a Poisson count of mean / dispersion:
+    a quasi-Poisson model with that dispersion exactly)."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    mean = np.exp(1.0 + 0.5 * X[:, 0] - 0.3 * X[:, 1])
+    return X, dispersion * rng.poisson(mean / dispersion).astype(float)
+
+
 def band_data(n, seed):
     """Heteroscedastic rows and their true 0.05 and 0.95 quantiles."""
     rng = np.random.default_rng(seed)

@@ -76,7 +76,13 @@ KEYWORDS = {
         "eps": 0.5,
         "weight_decay": "auto",
     },
-    "RumelhartRegressor": {**_REGRESSOR, **_NUMPY, **_SHARED, **_SUPERVISED},
+    "RumelhartRegressor": {
+        **_REGRESSOR,
+        **_NUMPY,
+        **_SHARED,
+        **_SUPERVISED,
+        "weight_decay": "auto",
+    },
     "RumelhartAutoencoder": {**_AUTOENCODER, **_NUMPY, **_SHARED},
     "TorchMLPClassifier": {
         **_CLASSIFIER,

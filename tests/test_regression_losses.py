@@ -6,7 +6,7 @@ import pickle
 import numpy as np
 import pytest
 
-from .conftest import REGRESSORS, band_data, fast
+from .conftest import REGRESSORS, band_data, fast, overdispersed_counts
 
 
 def _reg(cls, hidden, **params):
@@ -342,3 +342,37 @@ def test_zero_weight_validation_rows_do_not_move_the_shifts():
     weights = np.r_[np.ones(300), np.zeros(50)]
     reg.fit(X[:300], y[:300], X_val=X_val, y_val=y_val, sample_weight_val=weights)
     np.testing.assert_allclose(reg.quantile_shifts_, shifts)
+
+
+# -- overdispersion: the automatic prior of the log link ----------------------
+@pytest.mark.parametrize("dispersion", [1.0, 4.0, 12.0])
+def test_poisson_dispersion_recovers_a_known_dispersion(dispersion):
+    """Pearson's estimate against counts whose dispersion is known by
+    construction (1 is the Poisson's own)."""
+    from rumelhart._estimator.dispersion import poisson_dispersion
+
+    X, y = overdispersed_counts(5000, dispersion)
+    assert poisson_dispersion(X, y) == pytest.approx(dispersion, rel=0.1)
+
+
+def test_poisson_dispersion_is_bounded_and_alike_for_any_layout():
+    """Dense, sparse, repeated rows and their integer weights give one
+    estimate; underdispersed or all-zero counts leave the prior (1); more
+    than MAX_ROWS rows subsample without touching the global random state."""
+    import scipy.sparse as sp
+
+    from rumelhart._estimator.dispersion import MAX_ROWS, poisson_dispersion
+
+    X, y = overdispersed_counts(2000, 5.0)
+    dense = poisson_dispersion(X, y)
+    assert poisson_dispersion(sp.csr_matrix(X), y) == pytest.approx(dense, rel=0.02)
+    weights = np.arange(len(X)) % 3 + 1.0
+    rows = np.repeat(np.arange(len(X)), weights.astype(int))
+    weighted = poisson_dispersion(X, y, weights)
+    assert weighted == pytest.approx(poisson_dispersion(X[rows], y[rows]), rel=0.02)
+    assert poisson_dispersion(X, np.round(np.exp(X[:, 0] + 2))) == 1.0
+    assert poisson_dispersion(X, np.zeros(len(X))) == 1.0
+    state = np.random.get_state()
+    big_X, big_y = overdispersed_counts(MAX_ROWS + 500, 1000.0)
+    assert poisson_dispersion(big_X, big_y) == 30.0  # MAX_DISPERSION
+    assert np.array_equal(np.random.get_state()[1], state[1])

@@ -51,6 +51,7 @@ from .conftest import (
     make,
     outcome,
     outputs_of,
+    overdispersed_counts,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -610,6 +611,59 @@ def test_torch_regressor_decays_by_default_as_one_over_its_rows():
     assert not np.array_equal(auto.coefs_[0], none.coefs_[0])
     # The classifier keeps no decay (sharp boundaries need large weights).
     assert TorchMLPClassifier().weight_decay == 0.0
+
+
+@pytest.mark.parametrize(
+    ("loss", "eps", "decays"),
+    [
+        ("poisson", 0.05, True),
+        ("gamma", 0.2, True),
+        ("squared_error", 0.05, False),
+        ("quantile", 0.05, False),
+    ],
+)
+def test_numpy_regressor_decays_by_default_only_on_the_log_link(loss, eps, decays):
+    """RumelhartRegressor's "auto": the classifiers' prior, worth 5 samples
+    whatever eps (a shrink of d per change is an L2 penalty of d / (2 eps)),
+    where the training loss decides (the log link below 10,000 rows); none
+    where a held-out split chooses the epochs."""
+    X, y = dataset(RumelhartRegressor, n_samples=400)
+    y = np.exp(y / np.abs(y).max())  # positive targets, fit for every loss
+    common = dict(loss=loss, eps=eps, random_state=0, max_iter=20)
+    common.update(early_stopping=False)
+    auto = RumelhartRegressor((8,), **common).fit(X, y)
+    prior = 2 * eps * 5 / len(X) * min(1.0, X.shape[1] / 16)
+    given = RumelhartRegressor((8,), weight_decay=prior, **common).fit(X, y)
+    none = RumelhartRegressor((8,), weight_decay=0.0, **common).fit(X, y)
+    same_as = given if decays else none
+    np.testing.assert_array_equal(auto.coefs_[0], same_as.coefs_[0])
+    assert not np.array_equal(given.coefs_[0], none.coefs_[0])
+
+
+@pytest.mark.parametrize("cls", REGRESSORS, ids=lambda c: c.__name__)
+def test_overdispersed_counts_strengthen_the_automatic_prior(cls):
+    """With ``loss="poisson"`` the automatic decay is the rows' prior times
+    the Pearson dispersion of the counts as trained, divided by their mean
+    (here about 12 / 3): the same weights as that decay given by hand, and
+    not those of the plain prior nor of the raw counts' dispersion."""
+    from rumelhart._estimator import policy
+    from rumelhart._estimator.dispersion import poisson_dispersion
+
+    X, y = overdispersed_counts(600, 12.0)
+    dispersion = poisson_dispersion(X, y / y.mean())
+    assert 2 < dispersion < poisson_dispersion(X, y) / 2
+    common = dict(loss="poisson", random_state=0, max_iter=15, early_stopping=False)
+    if is_torch(cls):
+        common.update(device="cpu")
+    backend = cls()._backend
+    prior = policy.weight_decay("auto", len(X), backend.rules, X.shape[1], "poisson")
+    if not is_torch(cls):
+        prior *= 2 * cls().eps
+    auto = cls((8,), **common).fit(X, y)
+    given = cls((8,), weight_decay=prior * dispersion, **common).fit(X, y)
+    plain = cls((8,), weight_decay=prior, **common).fit(X, y)
+    np.testing.assert_allclose(auto.coefs_[0], given.coefs_[0], rtol=1e-6)
+    assert not np.allclose(auto.coefs_[0], plain.coefs_[0], rtol=1e-6)
 
 
 def test_auto_tol_is_coarser_on_the_numpy_classifiers_training_loss():

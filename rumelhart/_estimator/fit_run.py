@@ -10,6 +10,7 @@ into the estimator's fitted attributes.
 """
 
 import copy
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, cast
@@ -34,6 +35,7 @@ from ..callbacks import Callback, ParamScheduler
 from ..exceptions import DivergenceError
 from . import policy
 from .backends import Backend, Engine, NetworkSpec, check_output
+from .dispersion import poisson_dispersion
 from .held_out import (
     HeldOut,
     check_given,
@@ -273,13 +275,23 @@ class FitRun:
         """A new engine for ``spec`` (the backend checks the memory first),
         started where the task part says (the autoencoders' PCA path)."""
         engine = self.backend.make_engine(
-            self.params, spec, plan.batch_size, rows.counted_rows
+            self.params, spec, plan.batch_size, rows.counted_rows, self.dispersion
         )
         start = self.estimator._start_weights(rows.X, rows.sample_weight, spec, engine)
         if start is not None:
             self.backend.load_weights(self.params, engine, *start)
             self.started = True
         return engine
+
+    @functools.cached_property
+    def dispersion(self) -> float:
+        """How many times the targets as trained (``scale_target`` divides
+        counts by their mean) vary as much as the loss assumes, for the
+        automatic decay (Poisson only; 1 otherwise)."""
+        auto = getattr(self.params, "weight_decay", None) == "auto"
+        if not auto or self.target.loss != "poisson":
+            return 1.0
+        return poisson_dispersion(self.data.X, self.data.Y, self.data.sample_weight)
 
     def fresh_callbacks(self) -> list[Callback]:
         """Checked copies of the ``callbacks`` parameter."""

@@ -77,11 +77,17 @@ class Backend(ABC, Generic[P]):
 
     @abstractmethod
     def make_engine(
-        self, params: P, spec: NetworkSpec, batch_size: int, n_samples: float
+        self,
+        params: P,
+        spec: NetworkSpec,
+        batch_size: int,
+        n_samples: float,
+        dispersion: float = 1.0,
     ) -> Engine:
         """A new engine for ``spec`` to train on ``n_samples`` rows (as the
-        automatic decays count them: ``Rows.counted_rows``), after checking
-        that batches of ``batch_size`` rows fit in memory."""
+        automatic decays count them: ``Rows.counted_rows``) whose targets
+        vary ``dispersion`` times as much as the loss assumes, after
+        checking that batches of ``batch_size`` rows fit in memory."""
 
     @abstractmethod
     def load_weights(

@@ -44,12 +44,26 @@ class NumpyBackend(Backend[NumpyParams]):
         )
 
     def make_engine(
-        self, params: NumpyParams, spec: NetworkSpec, batch_size: int, n_samples: float
+        self,
+        params: NumpyParams,
+        spec: NetworkSpec,
+        batch_size: int,
+        n_samples: float,
+        dispersion: float = 1.0,
     ) -> Engine:
         self.check_memory(spec.layer_sizes, batch_size, np.dtype(spec.dtype).itemsize)
         decay = policy.weight_decay(
-            params.weight_decay, n_samples, self.rules, spec.layer_sizes[0]
+            params.weight_decay,
+            n_samples,
+            self.rules,
+            spec.layer_sizes[0],
+            spec.loss,
+            dispersion,
         )
+        if params.weight_decay == "auto":
+            # A shrink of d per change is a gradient step on an L2 penalty of
+            # d / (2 eps): the same prior at any eps (the rule's d is eps=0.5's).
+            decay *= 2 * params.eps
         engine: Engine = NumpyMLP.from_spec(
             spec,
             lr=params.eps,

@@ -73,7 +73,12 @@ class TorchBackend(Backend[TorchParams]):
             torch.set_grad_enabled(enabled)
 
     def make_engine(
-        self, params: TorchParams, spec: NetworkSpec, batch_size: int, n_samples: float
+        self,
+        params: TorchParams,
+        spec: NetworkSpec,
+        batch_size: int,
+        n_samples: float,
+        dispersion: float = 1.0,
     ) -> Engine:
         device = _device(params.device)
         dtype = np.dtype(spec.dtype if params.dtype is None else params.dtype)
@@ -97,7 +102,12 @@ class TorchBackend(Backend[TorchParams]):
             lr=float(params.lr),
             momentum=float(params.momentum),
             weight_decay=policy.weight_decay(
-                params.weight_decay, n_samples, self.rules, spec.layer_sizes[0]
+                params.weight_decay,
+                n_samples,
+                self.rules,
+                spec.layer_sizes[0],
+                spec.loss,
+                dispersion,
             ),
             lr_schedule=params.lr_schedule,
         )
