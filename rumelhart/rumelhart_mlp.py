@@ -52,9 +52,9 @@ _BACKEND_PARAMETERS_DOC = (
         ``"gamma"``, which follow their training loss to convergence below
         10,000 rows, get that prior; the squared, absolute, Huber and
         quantile losses, whose epochs a held-out split chooses, none. With
-        ``loss="poisson"`` it is multiplied by the counts' dispersion
-        (Pearson's statistic of a Poisson GLM, 1 to 30): an overdispersed
-        count is worth less than the deviance credits it.
+        ``loss="poisson"`` it is multiplied by the trained targets'
+        dispersion (Pearson's statistic of a Poisson GLM, 1 to 30): an
+        overdispersed count is worth less than the deviance credits it.
     init_range : float or "auto", default="auto"
         Initial weights and biases are drawn uniformly from
         ``[-init_range, init_range]`` (the paper: 0.3); ``"auto"`` draws each

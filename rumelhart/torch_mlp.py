@@ -59,9 +59,12 @@ _TRAINING_DOC = (
         ``sample_weight``, their total weight over the smallest positive
         one: a weight of k counts as k rows), at most 0.1: a Gaussian prior
         on every weight worth one sample's error, whose pull fades as the
-        data grow. With ``loss="poisson"`` it is multiplied by the counts'
-        dispersion (Pearson's statistic of a Poisson GLM, 1 to 30): an
-        overdispersed count is worth less than the deviance credits it.
+        data grow. With ``loss="poisson"`` or ``"gamma"``, trained on all
+        rows to convergence below 10,000 rows, 5 / n_samples (5 samples'
+        worth, as the NumPy estimators); with ``"poisson"`` also multiplied
+        by the trained targets' dispersion (Pearson's statistic of a Poisson
+        GLM, 1 to 30): an overdispersed count is worth less than the
+        deviance credits it.
     lr_schedule : {"constant", "onecycle", "cosine"}, default="constant"
         Learning-rate schedule over the batches of one ``fit`` (of one
         ``partial_fit`` call: to anneal across calls, use a

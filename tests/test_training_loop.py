@@ -609,6 +609,11 @@ def test_torch_regressor_decays_by_default_as_one_over_its_rows():
     none = TorchMLPRegressor((8,), weight_decay=0.0, **common).fit(X, y)
     np.testing.assert_array_equal(auto.coefs_[0], given.coefs_[0])
     assert not np.array_equal(auto.coefs_[0], none.coefs_[0])
+    # The log link, trained on all rows to convergence: 5 samples' prior.
+    y = np.exp(y / np.abs(y).max())
+    auto = TorchMLPRegressor((8,), loss="gamma", **common).fit(X, y)
+    given = TorchMLPRegressor((8,), loss="gamma", weight_decay=5 / len(X), **common)
+    np.testing.assert_array_equal(auto.coefs_[0], given.fit(X, y).coefs_[0])
     # The classifier keeps no decay (sharp boundaries need large weights).
     assert TorchMLPClassifier().weight_decay == 0.0
 
