@@ -75,6 +75,20 @@ class Backend(ABC, Generic[P]):
         """The learning rate's value, as the user gave it (for messages)."""
         return getattr(params, self.learning_rate_name)
 
+    def weight_decay(
+        self, params: P, spec: NetworkSpec, n_samples: float, dispersion: float
+    ) -> float:
+        """The engine's decay for the ``weight_decay`` parameter
+        (``policy.weight_decay`` under the backend's rules)."""
+        return policy.weight_decay(
+            params.weight_decay,  # type: ignore[attr-defined]
+            n_samples,
+            self.rules,
+            spec.layer_sizes[0],
+            spec.loss,
+            dispersion,
+        )
+
     @abstractmethod
     def make_engine(
         self,

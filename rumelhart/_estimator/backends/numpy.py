@@ -52,26 +52,28 @@ class NumpyBackend(Backend[NumpyParams]):
         dispersion: float = 1.0,
     ) -> Engine:
         self.check_memory(spec.layer_sizes, batch_size, np.dtype(spec.dtype).itemsize)
-        decay = policy.weight_decay(
-            params.weight_decay,
-            n_samples,
-            self.rules,
-            spec.layer_sizes[0],
-            spec.loss,
-            dispersion,
-        )
-        if params.weight_decay == "auto":
-            # A shrink of d per change is a gradient step on an L2 penalty of
-            # d / (2 eps): the same prior at any eps (the rule's d is eps=0.5's).
-            decay *= 2 * params.eps
         engine: Engine = NumpyMLP.from_spec(
             spec,
             lr=params.eps,
             momentum=params.alpha,
-            weight_decay=decay,
+            weight_decay=self.weight_decay(params, spec, n_samples, dispersion),
             init_range=params.init_range,
         )
         return engine
+
+    def weight_decay(
+        self,
+        params: NumpyParams,
+        spec: NetworkSpec,
+        n_samples: float,
+        dispersion: float,
+    ) -> float:
+        decay = super().weight_decay(params, spec, n_samples, dispersion)
+        if params.weight_decay == "auto":
+            # A shrink of d per change is a gradient step on an L2 penalty of
+            # d / (2 eps): the same prior at any eps (the rule's d is eps=0.5's).
+            decay *= 2 * params.eps
+        return decay
 
     def load_weights(
         self,

@@ -101,14 +101,7 @@ class TorchBackend(Backend[TorchParams]):
             # Plain floats: torch's optimizers fail deep inside on a bool.
             lr=float(params.lr),
             momentum=float(params.momentum),
-            weight_decay=policy.weight_decay(
-                params.weight_decay,
-                n_samples,
-                self.rules,
-                spec.layer_sizes[0],
-                spec.loss,
-                dispersion,
-            ),
+            weight_decay=self.weight_decay(params, spec, n_samples, dispersion),
             lr_schedule=params.lr_schedule,
         )
         return engine
