@@ -18,14 +18,9 @@ Target (issue 21), per backend: the mean over the sets run of our
 deviance over ``GammaRegressor``'s at most 1.
 """
 
-import argparse
 import sys
-import time
-import warnings
 
-import numpy as np
-
-from real_counts import load, pipeline
+from real_counts import compare, load, parser
 
 #: (package, item, amount column, columns left out: its logarithm).
 SETS = (
@@ -67,67 +62,27 @@ def models(backends):
     return made
 
 
-def cross_validated(make, X, y, folds):
-    """Mean gamma deviance over the folds, and the total fit time."""
-    from sklearn.metrics import mean_gamma_deviance
-    from sklearn.model_selection import KFold
-
-    deviances, seconds = [], 0.0
-    for train, test in KFold(folds, shuffle=True, random_state=0).split(X):
-        model = pipeline(make())
-        start = time.perf_counter()
-        model.fit(X.iloc[train], y[train])
-        seconds += time.perf_counter() - start
-        predicted = np.clip(model.predict(X.iloc[test]), 1e-12, None)
-        deviances.append(mean_gamma_deviance(y[test], predicted))
-    return float(np.mean(deviances)), seconds
+def load_positive(package, item, target, dropped):
+    """``real_counts.load``, the rows of positive amounts only."""
+    X, y = load(package, item, target, dropped)
+    return X[y > 0], y[y > 0]
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--strict", action="store_true", help="exit 1 on a miss")
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--only", nargs="*", help="items to run (default: all)")
-    parser.add_argument("--backends", default="numpy,torch")
-    args = parser.parse_args(argv)
-    from threadpoolctl import threadpool_limits
+    from sklearn.metrics import mean_gamma_deviance
 
-    backends = args.backends.split(",")
-    if "torch" in backends:
-        import torch
-
-        torch.set_num_threads(1)
-    warnings.filterwarnings("ignore")
-    made = models(backends)
-    ours = [name for name in made if name.startswith(("Rumelhart", "Torch"))]
-    ratios = {name: [] for name in made}
-    print("| set | rows | " + " | ".join(made) + " |")
-    print("|---|---|" + "---|" * len(made))
-    for package, item, target, dropped in SETS:
-        if args.only and item not in args.only:
-            continue
-        X, y = load(package, item, target, dropped)
-        X, y = X[y > 0], y[y > 0]
-        with threadpool_limits(1):
-            scores = {n: cross_validated(m, X, y, args.folds) for n, m in made.items()}
-        reference = scores[REFERENCE][0]
-        cells = []
-        for name, (deviance, seconds) in scores.items():
-            ratios[name].append(deviance / reference)
-            cells.append(
-                f"{deviance:.4f} ({deviance / reference:.3f}×, {seconds:.1f} s)"
-            )
-        print(f"| {item} | {len(y):,} | " + " | ".join(cells) + " |", flush=True)
-    missed = []
-    for name in made:
-        mean, worst = np.mean(ratios[name]), np.max(ratios[name])
-        print(
-            f"{name}: deviance over {REFERENCE}'s, mean {mean:.4f}, worst {worst:.4f}"
-        )
-        if name in ours and mean > 1:
-            missed.append(name)
-    print(f"REAL_AMOUNTS failed={len(missed)} {' '.join(missed)}")
-    return 1 if (args.strict and missed) else 0
+    args = parser(__doc__).parse_args(argv)
+    made = models(args.backends.split(","))
+    return compare(
+        made,
+        SETS,
+        args,
+        reference=REFERENCE,
+        described=f"{REFERENCE}'s",
+        tag="REAL_AMOUNTS",
+        metric=mean_gamma_deviance,
+        loader=load_positive,
+    )
 
 
 if __name__ == "__main__":

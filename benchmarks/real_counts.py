@@ -128,11 +128,13 @@ def pipeline(model):
     return make_pipeline(columns, model)
 
 
-def cross_validated(make, X, y, folds):
-    """Mean Poisson deviance over the folds, and the total fit time."""
+def cross_validated(make, X, y, folds, metric=None):
+    """Mean ``metric`` (the Poisson deviance) over the folds, and the total
+    fit time."""
     from sklearn.metrics import mean_poisson_deviance
     from sklearn.model_selection import KFold
 
+    metric = metric or mean_poisson_deviance
     deviances, seconds = [], 0.0
     for train, test in KFold(folds, shuffle=True, random_state=0).split(X):
         model = pipeline(make())
@@ -140,51 +142,73 @@ def cross_validated(make, X, y, folds):
         model.fit(X.iloc[train], y[train])
         seconds += time.perf_counter() - start
         predicted = np.clip(model.predict(X.iloc[test]), 1e-12, None)
-        deviances.append(mean_poisson_deviance(y[test], predicted))
+        deviances.append(metric(y[test], predicted))
     return float(np.mean(deviances)), seconds
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parser(doc):
+    """The options both real-data benchmarks take."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--strict", action="store_true", help="exit 1 on a miss")
-    parser.add_argument("--sets", choices=sorted(SETS), default="all")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--only", nargs="*", help="items to run (default: all)")
     parser.add_argument("--backends", default="numpy,torch")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def compare(made, sets, args, *, reference, described, tag, metric=None, loader=None):
+    """Print one row per set of ``made``'s cross-validated deviances over
+    ``reference``'s, then each model's mean and worst ratio; the exit
+    status: 1 when ``--strict`` and one of ours is above 1 on average."""
     from threadpoolctl import threadpool_limits
 
-    backends = args.backends.split(",")
-    if "torch" in backends:
+    if "TorchMLPRegressor" in made:
         import torch
 
         torch.set_num_threads(1)
     warnings.filterwarnings("ignore")
-    made = models(backends)
     ours = [name for name in made if name.startswith(("Rumelhart", "Torch"))]
     ratios = {name: [] for name in made}
     print("| set | rows | " + " | ".join(made) + " |")
     print("|---|---|" + "---|" * len(made))
-    for package, item, target, dropped in SETS[args.sets]:
+    for package, item, target, dropped in sets:
         if args.only and item not in args.only:
             continue
-        X, y = load(package, item, target, dropped)
+        X, y = (loader or load)(package, item, target, dropped)
         with threadpool_limits(1):
-            scores = {n: cross_validated(m, X, y, args.folds) for n, m in made.items()}
-        mlp = scores["MLPRegressor"][0]
+            scores = {
+                name: cross_validated(make, X, y, args.folds, metric)
+                for name, make in made.items()
+            }
+        unit = scores[reference][0]
         cells = []
         for name, (deviance, seconds) in scores.items():
-            ratios[name].append(deviance / mlp)
-            cells.append(f"{deviance:.4f} ({deviance / mlp:.3f}×, {seconds:.1f} s)")
+            ratios[name].append(deviance / unit)
+            cells.append(f"{deviance:.4f} ({deviance / unit:.3f}×, {seconds:.1f} s)")
         print(f"| {item} | {len(y):,} | " + " | ".join(cells) + " |", flush=True)
     missed = []
     for name in made:
         mean, worst = np.mean(ratios[name]), np.max(ratios[name])
-        print(f"{name}: deviance over the MLP's, mean {mean:.4f}, worst {worst:.4f}")
+        print(f"{name}: deviance over {described}, mean {mean:.4f}, worst {worst:.4f}")
         if name in ours and mean > 1:
             missed.append(name)
-    print(f"REAL_COUNTS failed={len(missed)} {' '.join(missed)}")
+    print(f"{tag} failed={len(missed)} {' '.join(missed)}")
     return 1 if (args.strict and missed) else 0
+
+
+def main(argv=None):
+    parser_ = parser(__doc__)
+    parser_.add_argument("--sets", choices=sorted(SETS), default="all")
+    args = parser_.parse_args(argv)
+    made = models(args.backends.split(","))
+    return compare(
+        made,
+        SETS[args.sets],
+        args,
+        reference="MLPRegressor",
+        described="the MLP's",
+        tag="REAL_COUNTS",
+    )
 
 
 if __name__ == "__main__":
