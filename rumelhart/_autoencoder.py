@@ -26,7 +26,14 @@ from ._docstrings import (
     with_parameters,
 )
 from ._estimator import FLOAT_DTYPES, BaseMLP, TargetSpec
-from ._estimator.pca_start import curvature_bound, exact_in, pca_start, supports
+from ._estimator.fit_run import Start
+from ._estimator.pca_start import (
+    curvature_bound,
+    exact_in,
+    pca_start,
+    supports,
+    unbounded,
+)
 
 #: ``X_val`` of the autoencoders' ``fit``.
 _OWN_VALIDATION_ROWS = """\
@@ -125,14 +132,21 @@ class MLPAutoencoderBase(BaseMLP):
         return _reconstruction_score
 
     def _start_weights(self, X, sample_weight, spec, engine):
-        if not self._pca_start(spec, X, sample_weight):
-            return None
         activation = spec.hidden_activation
-        coefs, intercepts = pca_start(
-            X, sample_weight, spec.layer_sizes, activation, engine.weights()
-        )
+        if self._pca_start(spec, X, sample_weight):
+            coefs, intercepts = pca_start(
+                X, sample_weight, spec.layer_sizes, activation, engine.weights()
+            )
+            curvature = curvature_bound(X, sample_weight, coefs, intercepts, activation)
+            return Start(coefs, intercepts, curvature)
+        if not unbounded(activation) or getattr(self, "module", None) is not None:
+            return None
+        # Rectified units of a random draw on unscaled inputs: eq. 9 at the
+        # default eps diverged within three epochs (scikit-learn's checks,
+        # 21 rows within +-6): the same cap of the step as the PCA start's.
+        coefs, intercepts = engine.weights()
         curvature = curvature_bound(X, sample_weight, coefs, intercepts, activation)
-        return coefs, intercepts, curvature
+        return Start(coefs, intercepts, curvature, candidate=False)
 
     def _pca_start(self, spec, X, sample_weight):
         """Whether a new network starts on the PCA path (see ``init``)."""

@@ -229,8 +229,10 @@ FITTED_ATTRIBUTES = """\
     stop_reason_ : str
         Why training stopped: ``"converged"`` (``n_iter_no_change`` epochs
         without progress), ``"max_iter"``, ``"callback"``,
-        ``"interrupted"`` (Ctrl-C), ``"diverged"`` (best weights kept) or
-        ``"partial_fit"``.
+        ``"interrupted"`` (Ctrl-C), ``"diverged"`` (best weights kept),
+        ``"partial_fit"``, ``"refit"`` (``early_stopping="auto"`` on small
+        data: the epochs a held-out split chose) or ``"start"`` (an
+        autoencoder kept its PCA start: too few rows to test leaving it).
     t_ : int
         Number of training samples seen (scikit-learn's ``t_``).
     n_layers_ : int

@@ -27,12 +27,23 @@ _RUMELHART_CONSTRAINTS = {
     "reduction": [StrOptions({"mean", "sum"})],
 }
 
+#: Why the autoencoder's default units are not the paper's.
+_AUTOENCODER_ACTIVATION_NOTE = """
+        The autoencoder's default is the rectifier: ``init="auto"`` starts
+        the network on PCA's reconstruction, which rectified units carry
+        exactly; logistic or tanh units carry it only in the near-linear
+        middle of their range, behind large weights out, a start so stiff
+        that eq. 9 is stable only at a step 1e-3 to 1e-6 times ``eps``, and
+        a deeper network stays at PCA's error. The paper's encoder problems
+        use ``activation="logistic"``."""
+
 #: The NumPy backend's parameters, after the task's.
 _BACKEND_PARAMETERS_DOC = (
     """
     activation : {{"logistic", "sigmoid", "tanh", "relu", "leaky_relu", "elu", \
-"softplus", "gelu", "silu", "identity"}}, default="logistic"
-        Activation of the hidden units; the paper's is the logistic unit.
+"softplus", "gelu", "silu", "identity"}}, default="{activation}"
+        Activation of the hidden units; the paper's is the logistic unit.\
+{activation_note}
 """
     + ACTIVATIONS_DOC
     + """    eps : float, default={eps}
@@ -136,7 +147,7 @@ class RumelhartClassifier(MLPClassifierBase, NumpyParameters, ClassifierParamete
         real data (see the user guide).
 """,
         backend_parameters=_BACKEND_PARAMETERS_DOC.format(
-            eps=0.5, weight_decay='"auto"'
+            eps=0.5, weight_decay='"auto"', activation="logistic", activation_note=""
         ),
         backend_attributes=_BACKEND_ATTRIBUTES_DOC,
         see_also="""\
@@ -185,7 +196,7 @@ class RumelhartRegressor(MLPRegressorBase, NumpyParameters, RegressorParameters)
         by its mean (no centring).
 """,
         backend_parameters=_BACKEND_PARAMETERS_DOC.format(
-            eps=0.05, weight_decay='"auto"'
+            eps=0.05, weight_decay='"auto"', activation="logistic", activation_note=""
         ),
         backend_attributes=_BACKEND_ATTRIBUTES_DOC,
         see_also="""\
@@ -217,7 +228,7 @@ class RumelhartAutoencoder(MLPAutoencoderBase, NumpyParameters, AutoencoderParam
     __doc__ = estimator_doc(
         """Autoencoder of Rumelhart, Hinton & Williams (1986): the encoder problems.
 
-    A network of logistic hidden units trained by backpropagation with the
+    A network of hidden units trained by backpropagation with the
     paper's momentum update (eq. 9) to reproduce its input through a narrow
     hidden layer, whose outputs are a learned code: :meth:`transform` maps
     inputs to codes, :meth:`inverse_transform` codes to reconstructions,
@@ -230,7 +241,12 @@ class RumelhartAutoencoder(MLPAutoencoderBase, NumpyParameters, AutoencoderParam
         Units of each hidden layer, e.g. ``(3,)`` for the paper's 8-3-8
         encoder or ``(64, 8, 64)`` for a deeper one.
 """,
-        backend_parameters=_BACKEND_PARAMETERS_DOC.format(eps=0.05, weight_decay=0.0),
+        backend_parameters=_BACKEND_PARAMETERS_DOC.format(
+            eps=0.05,
+            weight_decay=0.0,
+            activation="relu",
+            activation_note=_AUTOENCODER_ACTIVATION_NOTE,
+        ),
         backend_attributes=_BACKEND_ATTRIBUTES_DOC,
         see_also="""\
     TorchAutoencoder : The same estimator on PyTorch.
@@ -256,3 +272,5 @@ class RumelhartAutoencoder(MLPAutoencoderBase, NumpyParameters, AutoencoderParam
 
     #: The code layer by default (the middle one: see ``transform``).
     transform_layer: int | Literal["all"] | None = None
+    #: Rectifiers carry the PCA start exactly (see the activation parameter).
+    activation: str = "relu"

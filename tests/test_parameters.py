@@ -83,7 +83,13 @@ KEYWORDS = {
         **_SUPERVISED,
         "weight_decay": "auto",
     },
-    "RumelhartAutoencoder": {**_AUTOENCODER, **_NUMPY, **_SHARED},
+    "RumelhartAutoencoder": {
+        **_AUTOENCODER,
+        **_NUMPY,
+        **_SHARED,
+        # rectifiers carry the PCA start exactly (issue 23)
+        "activation": "relu",
+    },
     "TorchMLPClassifier": {
         **_CLASSIFIER,
         **_TORCH,

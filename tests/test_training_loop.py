@@ -730,6 +730,11 @@ def test_auto_validation_mode_by_backend():
         assert mode(task, "torch", n_samples=50) == "off"  # 10 held out: too few
         assert mode(task, "torch", n_samples=10**5) == "holdout"
     assert mode("reconstruction", "torch") == "refit"  # the autoencoder's as before
+    # ... from 10 held-out rows on: a paired test guards its start.
+    for family in rules:
+        assert mode("reconstruction", family, n_samples=60) == "refit"
+        assert mode("reconstruction", family, n_samples=40) == "off"
+        assert mode("regression", family, n_samples=60) == "off"
     # The regressors' log-link losses: the training loss decides below
     # 10,000 rows (a split, or X_val, still decides when asked for).
     for loss, family in itertools.product(["poisson", "gamma"], rules):

@@ -41,7 +41,15 @@ from ..callbacks import Callback
 from ..exceptions import TrainingInterruptedWarning
 from . import policy
 from .backends import Backend, BackendSpec
-from .fit_run import FitRun, FitSettings, Rows, Trained, copy_callbacks
+from .fit_run import (
+    FitRun,
+    FitSettings,
+    Rows,
+    Start,
+    Trained,
+    copy_callbacks,
+    fitted_attributes,
+)
 from .held_out import check_scoring_param
 from .inputs import (
     SPARSE_FORMATS,
@@ -140,9 +148,9 @@ class BaseMLP(
 
     def _start_weights(
         self, X: Any, sample_weight: Any, spec: Any, engine: Any
-    ) -> tuple[list[Any], list[Any]] | None:
-        """Initial ``(coefs, intercepts)`` of a new network trained on ``X``;
-        None keeps the engine's random ones."""
+    ) -> Start | None:
+        """The initial weights of a new network trained on ``X``; None keeps
+        the engine's random ones."""
         return None
 
     def _calibrated(
@@ -198,7 +206,7 @@ class BaseMLP(
                 run = self._start_run(X, y, sample_weight, incremental, classes, gate)
                 run.hold_out(*validation)
                 gate.defer()  # Ctrl-C from here on ends training after 0 epochs
-                self.__dict__.update(run.fitted_attributes(self._trained(run)))
+                self.__dict__.update(fitted_attributes(run, self._trained(run)))
             except BaseException:
                 self.__dict__.clear()
                 self.__dict__.update(saved_state)

@@ -97,6 +97,19 @@ class Rows:
 
 
 @dataclass(frozen=True)
+class Start:
+    """A new network's initial weights, chosen by the task part."""
+
+    coefs: Sequence[Any]  #: shape (units in, units out), per layer
+    intercepts: Sequence[Any]
+    curvature: float  #: a bound of the error's curvature there
+    #: a start of its own (the autoencoders' PCA path) that the trained
+    #: network must beat on held-out rows; False: the engine's random draw,
+    #: given only for its curvature (a step to cap)
+    candidate: bool = True
+
+
+@dataclass(frozen=True)
 class Trained:
     """What one training left: the engine, its bookkeeping, the callbacks."""
 
@@ -273,15 +286,30 @@ class FitRun:
     # -- training -----------------------------------------------------------
     def make_engine(self, spec: NetworkSpec, plan: TrainingPlan, rows: Rows) -> Engine:
         """A new engine for ``spec`` (the backend checks the memory first),
-        started where the task part says (the autoencoders' PCA path)."""
+        started where the task part says (the autoencoders' PCA path);
+        ``plan`` then runs no epoch where the start is kept."""
         engine = self.backend.make_engine(
             self.params, spec, plan.batch_size, rows.counted_rows, self.dispersion
         )
         start = self.estimator._start_weights(rows.X, rows.sample_weight, spec, engine)
         if start is not None:
-            self.backend.load_weights(self.params, engine, *start)
-            self.started = True
+            self.backend.load_weights(
+                self.params, engine, start.coefs, start.intercepts, start.curvature
+            )
+            self.started = start.candidate
+        if self.keeps_start():
+            plan.max_epochs, plan.exhausted = 0, "start"
         return engine
+
+    def keeps_start(self) -> bool:
+        """Whether a new network stays at the start of its own it began at
+        (the autoencoders' PCA path): ``early_stopping="auto"`` on data too
+        small for a split that could show that leaving it pays
+        (``policy.AutoRules.min_refit_validation_by_task``). Trained to
+        convergence on 21-45 rows, a ``(64, k, 64)`` network ended at up to
+        2.2 times PCA's test error (issue 23)."""
+        auto = self.settings.early_stopping == "auto"
+        return self.started and auto and self.mode == "off" and not self.incremental
 
     @functools.cached_property
     def dispersion(self) -> float:
@@ -374,39 +402,40 @@ class FitRun:
         z = self.backend.rules.leave_start_z
         return leaves_start(start, best, validation.sample_weight, z)
 
-    def fitted_attributes(self, trained: Trained) -> dict[str, Any]:
-        """The estimator's fitted attributes after ``trained``."""
-        engine, state, callbacks = trained.engine, trained.state, trained.callbacks
-        records: dict[str, Any] = {"epochs": state.epochs}
-        for callback in cast(list[Any], callbacks):  # callbacks.py is untyped
-            if callback.records() is not None:
-                records[callback.key] = callback.records()
-        return {
-            **self.target_attrs,
-            **_calibration(self, engine, state.stop_reason == "interrupted"),
-            "loss_curve_": list(state.loss_curve),
-            "best_loss_": state.best_loss,
-            "loss_": state.loss_curve[-1] if state.loss_curve else np.nan,
-            "validation_scores_": _copy_or_none(state.validation_scores),
-            "validation_loss_": _copy_or_none(state.validation_losses),
-            "best_validation_score_": state.best_validation_score,
-            "n_iter_": state.n_iter,
-            "n_steps_": state.n_steps,
-            "t_": state.n_samples_seen,
-            "stop_reason_": state.stop_reason,
-            "history_": records,
-            "callbacks_": callbacks,
-            "n_outputs_": self.data.Y.shape[1],
-            "n_layers_": len(engine.layer_sizes) or None,
-            "out_activation_": engine.output_activation,  # type: ignore[attr-defined]
-            "_callbacks_source": self.settings.callbacks,
-            "_state": state,
-            "_engine": engine,
-            **self.backend.fitted_attributes(self.params, engine),
-        }
-
 
 # -- outcome ------------------------------------------------------------------
+def fitted_attributes(run: FitRun, trained: Trained) -> dict[str, Any]:
+    """The estimator's fitted attributes after ``run`` left ``trained``."""
+    engine, state, callbacks = trained.engine, trained.state, trained.callbacks
+    records: dict[str, Any] = {"epochs": state.epochs}
+    for callback in cast(list[Any], callbacks):  # callbacks.py is untyped
+        if callback.records() is not None:
+            records[callback.key] = callback.records()
+    return {
+        **run.target_attrs,
+        **_calibration(run, engine, state.stop_reason == "interrupted"),
+        "loss_curve_": list(state.loss_curve),
+        "best_loss_": state.best_loss,
+        "loss_": state.loss_curve[-1] if state.loss_curve else np.nan,
+        "validation_scores_": _copy_or_none(state.validation_scores),
+        "validation_loss_": _copy_or_none(state.validation_losses),
+        "best_validation_score_": state.best_validation_score,
+        "n_iter_": state.n_iter,
+        "n_steps_": state.n_steps,
+        "t_": state.n_samples_seen,
+        "stop_reason_": state.stop_reason,
+        "history_": records,
+        "callbacks_": callbacks,
+        "n_outputs_": run.data.Y.shape[1],
+        "n_layers_": len(engine.layer_sizes) or None,
+        "out_activation_": engine.output_activation,  # type: ignore[attr-defined]
+        "_callbacks_source": run.settings.callbacks,
+        "_state": state,
+        "_engine": engine,
+        **run.backend.fitted_attributes(run.params, engine),
+    }
+
+
 def _divergence_error(
     backend: Backend[Any], params: Any, exc: DivergenceError, plan: TrainingPlan
 ) -> DivergenceError:
