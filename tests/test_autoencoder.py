@@ -138,6 +138,24 @@ def test_one_hidden_layer_reaches_pca_at_the_defaults(cls, k):
     assert -ae.score(X_test) <= 1.05 * _pca_test_error(X_train, X_test, k)
 
 
+def _random_draw(sizes, seed=0):
+    """Random ``(coefs, intercepts)`` of a network of ``sizes``."""
+    rng = np.random.default_rng(seed)
+    return (
+        [rng.normal(size=(a, b)) for a, b in itertools.pairwise(sizes)],
+        [rng.normal(size=b) for b in sizes[1:]],
+    )
+
+
+def _hidden_outputs(X, coefs, intercepts, activation):
+    """The outputs of the layers of ``coefs`` and ``intercepts``, in turn."""
+    from rumelhart._math.activations import VALUES
+
+    for W, b in zip(coefs, intercepts):
+        X = VALUES[activation](X @ W + b)
+    return X
+
+
 @pytest.mark.parametrize("activation", ["relu", "identity", "logistic", "tanh", "elu"])
 @pytest.mark.parametrize("hidden", [(3,), (16, 3, 16), (5, 4, 3)])
 def test_the_pca_start_reconstructs_as_pca_does(activation, hidden):
@@ -148,19 +166,12 @@ def test_the_pca_start_reconstructs_as_pca_does(activation, hidden):
     from sklearn.datasets import load_wine
 
     from rumelhart._estimator.pca_start import pca_start
-    from rumelhart._math.activations import VALUES
 
     X_train, X_test = _standardised_split(load_wine)
     sizes = (X_train.shape[1], *hidden, X_train.shape[1])
-    rng = np.random.default_rng(0)
-    random = (
-        [rng.normal(size=(a, b)) for a, b in itertools.pairwise(sizes)],
-        [rng.normal(size=b) for b in sizes[1:]],
-    )
+    random = _random_draw(sizes)
     coefs, intercepts = pca_start(X_train, None, sizes, activation, random)
-    a = X_test
-    for W, b in zip(coefs[:-1], intercepts[:-1]):
-        a = VALUES[activation](a @ W + b)
+    a = _hidden_outputs(X_test, coefs[:-1], intercepts[:-1], activation)
     reconstruction = a @ coefs[-1] + intercepts[-1]
     pca = PCA(min(hidden)).fit(X_train)
     expected = pca.inverse_transform(pca.transform(X_test))
@@ -184,31 +195,22 @@ def test_uncarried_units_read_the_principal_coordinates_at_the_datas_scale(
     from sklearn.datasets import load_wine
 
     from rumelhart._estimator.pca_start import pca_start
-    from rumelhart._math.activations import VALUES
 
     X_train, _ = _standardised_split(load_wine)
     k, wide = 3, 16
     sizes = (X_train.shape[1], wide, k, wide, X_train.shape[1])
-    rng = np.random.default_rng(0)
-    random = (
-        [rng.normal(size=(a, b)) for a, b in itertools.pairwise(sizes)],
-        [rng.normal(size=b) for b in sizes[1:]],
-    )
+    random = _random_draw(sizes)
     coefs, intercepts = pca_start(X_train, None, sizes, activation, random)
-    code = X_train
-    for W, b in zip(coefs[:2], intercepts[:2]):
-        code = VALUES[activation](code @ W + b)
+    code = _hidden_outputs(X_train, coefs[:2], intercepts[:2], activation)
     net = code @ coefs[2][:, k:] + intercepts[2][k:]  # the decoder's free units
     np.testing.assert_allclose(
         net.std(axis=0), np.linalg.norm(random[0][2][:, k:], axis=0), rtol=0.02
     )
     # ... and their net input at the mean row is the random draw's bias.
-    centre = VALUES[activation](
-        VALUES[activation](X_train.mean(axis=0) @ coefs[0] + intercepts[0]) @ coefs[1]
-        + intercepts[1]
-    )
+    mean_row = X_train.mean(axis=0, keepdims=True)
+    centre = _hidden_outputs(mean_row, coefs[:2], intercepts[:2], activation)
     np.testing.assert_allclose(
-        centre @ coefs[2][:, k:] + intercepts[2][k:], random[1][2][k:], atol=0.05
+        (centre @ coefs[2][:, k:] + intercepts[2][k:])[0], random[1][2][k:], atol=0.05
     )
 
 
