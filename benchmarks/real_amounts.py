@@ -20,7 +20,7 @@ deviance over ``GammaRegressor``'s at most 1.
 
 import sys
 
-from real_counts import compare, load, parser
+from real_counts import compare, load, networks, parser
 
 #: (package, item, amount column, columns left out: its logarithm).
 SETS = (
@@ -34,27 +34,15 @@ SETS = (
     ("AER", "Journals", "price", ()),
     ("wooldridge", "hprice2", "price", ("lprice",)),
 )
-HIDDEN = (32,)
 REFERENCE = "GammaRegressor"
 
 
 def models(backends):
     """Name -> a function making the model, ours first."""
-    from rumelhart import RumelhartRegressor
     from sklearn.ensemble import HistGradientBoostingRegressor
     from sklearn.linear_model import GammaRegressor
 
-    made = {}
-    if "numpy" in backends:
-        made["RumelhartRegressor"] = lambda: RumelhartRegressor(
-            HIDDEN, loss="gamma", random_state=0
-        )
-    if "torch" in backends:
-        from rumelhart import TorchMLPRegressor
-
-        made["TorchMLPRegressor"] = lambda: TorchMLPRegressor(
-            HIDDEN, loss="gamma", random_state=0, device="cpu"
-        )
+    made = networks(backends, "gamma")
     made[REFERENCE] = lambda: GammaRegressor(max_iter=1000)
     made["HistGradientBoosting"] = lambda: HistGradientBoostingRegressor(
         loss="gamma", random_state=0

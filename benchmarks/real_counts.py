@@ -85,24 +85,32 @@ def load(package, item, target, dropped):
     return frame.drop(columns=[target]), frame[target].to_numpy(float)
 
 
-def models(backends):
-    """Name -> a function making the model, ours first."""
+def networks(backends, loss):
+    """Name -> a function making our network of ``loss``, per backend asked
+    for (real_amounts.py's too)."""
     from rumelhart import RumelhartRegressor
-    from sklearn.ensemble import HistGradientBoostingRegressor
-    from sklearn.linear_model import PoissonRegressor
-    from sklearn.neural_network import MLPRegressor
 
     made = {}
     if "numpy" in backends:
         made["RumelhartRegressor"] = lambda: RumelhartRegressor(
-            HIDDEN, loss="poisson", random_state=0
+            HIDDEN, loss=loss, random_state=0
         )
     if "torch" in backends:
         from rumelhart import TorchMLPRegressor
 
         made["TorchMLPRegressor"] = lambda: TorchMLPRegressor(
-            HIDDEN, loss="poisson", random_state=0, device="cpu"
+            HIDDEN, loss=loss, random_state=0, device="cpu"
         )
+    return made
+
+
+def models(backends):
+    """Name -> a function making the model, ours first."""
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    from sklearn.linear_model import PoissonRegressor
+    from sklearn.neural_network import MLPRegressor
+
+    made = networks(backends, "poisson")
     made["MLPRegressor"] = lambda: MLPRegressor(
         hidden_layer_sizes=HIDDEN, loss="poisson", max_iter=1000, random_state=0
     )
