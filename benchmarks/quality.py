@@ -14,8 +14,10 @@ tabular tasks) is split once into a tuning half and a reporting half
 scikit-learn's MLP at its defaults with ``max_iter=1000``, on real tasks
 ``HistGradientBoosting*`` at its defaults, skorch with ``--skorch``) is
 cross-validated on the same folds: accuracy or R², the mean fit time per
-fold and the epochs run. The folds are interleaved: each fold fits every
-contender, in an order rotated from fold to fold. Warnings are silenced
+fold and the epochs run; sets below 2,000 rows three times, each with its
+own folds and seeds (``quality_sets.repeats_for``, ``--repeats``). The
+folds are interleaved: each fold fits every contender, in an order rotated
+from fold to fold. Warnings are silenced
 and counted. The report gives every task, the worst task and the mean per
 estimator, against the MLP and, on real tasks, against gradient boosting.
 Then, on the 200,000-row set, the time our classifiers take to reach the
@@ -43,7 +45,7 @@ from sklearn.model_selection import cross_validate
 import quality_report
 from contenders import NUMPY_ESTIMATORS, SKLEARN, SKORCH, TORCH_ESTIMATORS
 from quality_contenders import HGB, available, pipelines
-from quality_sets import CLF, REG, find, load, select, splits
+from quality_sets import CLF, REG, SEED, find, load, repeats_for, select, splits
 from report import machine_description, target_lines, uptime
 from targets import Target, at_least, at_most, exit_status, ratio
 from time_to_accuracy import time_to_accuracy
@@ -80,10 +82,11 @@ class Record:
     warnings: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
     epochs: list = field(default_factory=list)  # n_iter_ per fold, if any
+    repeats: int = 1  # cross-validations, each with its own folds and seeds
 
     @property
     def score(self):
-        """Mean over the folds; NaN if a fold failed."""
+        """Mean over the folds (of every repeat); NaN if a fold failed."""
         return statistics.fmean(self.scores) if self.scores else math.nan
 
     @property
@@ -125,27 +128,37 @@ def _fit_fold(model, X, y, fold, record):
 
 
 def evaluate(dataset, options, wait, log=print):
-    """Cross-validate every contender on ``dataset``: a Record each."""
+    """Cross-validate every contender on ``dataset``: a Record each. Small
+    sets are cross-validated ``repeats_for`` times, repeat r with folds
+    shuffled by and contenders seeded with SEED + r."""
     X, y = load(dataset)
-    folds = splits(dataset, X, y, options.max_folds)
+    repeats = options.repeats or repeats_for(len(y))
     n_outputs = len(set(y.tolist())) if dataset.task == CLF else 1
-    models = pipelines(
-        dataset.task,
-        X.shape[1],
-        n_outputs,
-        options.with_torch,
-        options.with_skorch,
-        frame=hasattr(X, "columns"),
-        with_hgb=dataset.origin == "real",
-    )
-    records = {
-        name: Record(dataset.name, dataset.task, name, tuple(X.shape))
-        for name in models
-    }
-    for i, fold in enumerate(folds):
-        for name in run_order(list(models), i):
-            wait(name)
-            _fit_fold(models[name], X, y, fold, records[name])
+    records = None
+    turn = 0  # rotates the order of the contenders from fold to fold
+    for seed in range(SEED, SEED + repeats):
+        folds = splits(dataset, X, y, options.max_folds, seed=seed)
+        models = pipelines(
+            dataset.task,
+            X.shape[1],
+            n_outputs,
+            options.with_torch,
+            options.with_skorch,
+            frame=hasattr(X, "columns"),
+            with_hgb=dataset.origin == "real",
+            seed=seed,
+        )
+        records = records or {
+            name: Record(
+                dataset.name, dataset.task, name, tuple(X.shape), repeats=repeats
+            )
+            for name in models
+        }
+        for fold in folds:
+            for name in run_order(list(models), turn):
+                wait(name)
+                _fit_fold(models[name], X, y, fold, records[name])
+            turn += 1
     log(quality_report.dataset_line(dataset, len(folds), records.values()))
     return list(records.values())
 
@@ -237,6 +250,11 @@ def parse_args(argv=None):
     p.add_argument(
         "--only", type=lambda s: s.split(","), help="data sets to run (names)"
     )
+    p.add_argument(
+        "--repeats",
+        type=int,
+        help="cross-validations per set (default: 3 below 2,000 rows, else 1)",
+    )
     p.add_argument("--json", help="write the raw results to this file")
     p.add_argument("--no-tta", action="store_true", help="skip time to accuracy")
     p.add_argument(
@@ -266,6 +284,7 @@ class Options:
 
     datasets: list
     max_folds: int | None
+    repeats: int | None  # None: by size (quality_sets.repeats_for)
     with_torch: bool
     with_skorch: bool
     tta: object  # a DataSet, or None
@@ -283,6 +302,7 @@ def resolve(args):
     return Options(
         datasets,
         QUICK_FOLDS if args.quick else None,
+        1 if args.quick else args.repeats,
         with_torch,
         with_skorch and args.skorch and not args.no_skorch,
         tta,

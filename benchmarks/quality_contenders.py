@@ -40,7 +40,7 @@ HGB = {
 }
 
 
-def ours(task, with_torch=True):
+def ours(task, with_torch=True, seed=SEED):
     """{name: estimator} of rumelhart's estimators for ``task``, defaults."""
     import rumelhart
 
@@ -50,16 +50,16 @@ def ours(task, with_torch=True):
     out = {}
     for name, cls in models.items():
         torch_based = name == TORCH_ESTIMATORS[task]
-        out[name] = cls(random_state=SEED, **({"device": "cpu"} if torch_based else {}))
+        out[name] = cls(random_state=seed, **({"device": "cpu"} if torch_based else {}))
     return out
 
 
-def reference(task):
+def reference(task, seed=SEED):
     """scikit-learn's MLP for ``task``: defaults, ``max_iter`` raised."""
     from sklearn import neural_network
 
     cls = getattr(neural_network, SKLEARN[task])
-    return cls(max_iter=SKLEARN_MAX_ITER, random_state=SEED)
+    return cls(max_iter=SKLEARN_MAX_ITER, random_state=seed)
 
 
 def _to_float32(X):
@@ -152,11 +152,11 @@ def tabular_preprocessor():
     )
 
 
-def gradient_boosting(task):
+def gradient_boosting(task, seed=SEED):
     """scikit-learn's ``HistGradientBoosting*`` at its defaults."""
     from sklearn import ensemble
 
-    return getattr(ensemble, HGB[task])(random_state=SEED)
+    return getattr(ensemble, HGB[task])(random_state=seed)
 
 
 def pipelines(
@@ -168,16 +168,18 @@ def pipelines(
     *,
     frame=False,
     with_hgb=False,
+    seed=SEED,
 ):
     """{name: Pipeline(preprocessing, estimator)}: ours, the MLP, skorch and
     gradient boosting. ``frame``: the input is a data frame (real tasks):
     the ColumnTransformer preprocesses it, and skorch (which needs the
-    width after it) is left out."""
-    models = {**ours(task, with_torch), SKLEARN[task]: reference(task)}
+    width after it) is left out. ``seed``: every ``random_state`` (skorch
+    seeds torch with SEED whatever it is)."""
+    models = {**ours(task, with_torch, seed), SKLEARN[task]: reference(task, seed)}
     first = tabular_preprocessor if frame else StandardScaler
     out = {name: make_pipeline(first(), m) for name, m in models.items()}
     if with_hgb:
-        out[HGB[task]] = make_pipeline(gradient_boosting(task))
+        out[HGB[task]] = make_pipeline(gradient_boosting(task, seed))
     if with_skorch and not frame:
         n_outputs = n_classes if task == "classifier" else 1
         out[SKORCH] = make_pipeline(

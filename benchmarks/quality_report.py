@@ -41,6 +41,12 @@ def _shape(record):
     return f"{n:,}×{d}"
 
 
+def folds_text(record):
+    """The fits behind a score: "5" folds, or "5×3" (folds × repeats)."""
+    folds = len(record.scores) // record.repeats
+    return f"{folds}×{record.repeats}" if record.repeats > 1 else str(folds)
+
+
 def dataset_line(dataset, n_folds, records):
     """Progress line: each contender's score and fit time on one set."""
     records = list(records)
@@ -48,6 +54,8 @@ def dataset_line(dataset, n_folds, records):
         f"{r.name} {fmt_score(r.task, r.score)} in {r.fit_time:.2f} s" for r in records
     )
     folds = "1 hold-out split" if n_folds == 1 else f"{n_folds} folds"
+    if records[0].repeats > 1:
+        folds += f" × {records[0].repeats} repeats"
     return f"  {dataset.name} ({_shape(records[0])}, {folds}): {cells}"
 
 
@@ -84,7 +92,7 @@ def _text_rows(records, task):
                 [
                     dataset if i == 0 else "",
                     _shape(r) if i == 0 else "",
-                    str(len(r.scores)) if i == 0 else "",
+                    folds_text(r) if i == 0 else "",
                     name,
                     fmt_score(task, r.score),
                     "—" if r is ref else fmt_diff(task, diff),
@@ -136,7 +144,7 @@ def markdown_rows(records, task):
         first = next(iter(by_name.values()))
         ref = by_name.get(SKLEARN[task])
         cells = [_markdown_cell(task, by_name.get(n), ref) for n in names]
-        rows.append([dataset, _shape(first), str(len(first.scores)), *cells])
+        rows.append([dataset, _shape(first), folds_text(first), *cells])
     return header, rows
 
 
