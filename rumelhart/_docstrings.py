@@ -281,7 +281,9 @@ STOPPING_PARAMETERS = """\
         training loss, while regressors and autoencoders hold out 20 % to
         choose the number of epochs, then train that many epochs on all the
         data from the same initial weights (``stop_reason_="refit"``; the
-        squared error rewards fitting the noise of small data). ``False``:
+        squared error rewards fitting the noise of small data). The torch
+        classifier and regressor hold out at every size (the classifier
+        from 500 samples on; below, its training loss decides). ``False``:
         the training loss decides.
     validation_fraction : float, default=0.1
         Share of the training data held out with early stopping; ignored

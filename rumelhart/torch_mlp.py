@@ -59,12 +59,14 @@ _TRAINING_DOC = (
         ``sample_weight``, their total weight over the smallest positive
         one: a weight of k counts as k rows), at most 0.1: a Gaussian prior
         on every weight worth one sample's error, whose pull fades as the
-        data grow. With ``loss="poisson"`` or ``"gamma"``, trained on all
-        rows to convergence below 10,000 rows, 5 / n_samples (5 samples'
-        worth, as the NumPy estimators); with ``"poisson"`` also multiplied
-        by the trained targets' dispersion (Pearson's statistic of a Poisson
-        GLM, 1 to 30): an overdispersed count is worth less than the
-        deviance credits it.
+        data grow. A classifier's is worth 2 samples, times
+        ``n_features / 16`` on fewer than 16 inputs (a sharp boundary on
+        few inputs needs large first-layer weights). With ``loss="poisson"``
+        or ``"gamma"``, trained on all rows to convergence below 10,000
+        rows, 5 / n_samples (5 samples' worth, as the NumPy estimators);
+        with ``"poisson"`` also multiplied by the trained targets'
+        dispersion (Pearson's statistic of a Poisson GLM, 1 to 30): an
+        overdispersed count is worth less than the deviance credits it.
     lr_schedule : {"constant", "onecycle", "cosine"}, default="constant"
         Learning-rate schedule over the batches of one ``fit`` (of one
         ``partial_fit`` call: to anneal across calls, use a
@@ -126,10 +128,9 @@ def _training_doc(lr: str, why: str = "", weight_decay: str = "0.0") -> str:
     return doc.replace("{weight_decay}", weight_decay)
 
 
-#: The backend parameters of the classifier and the regressor.
-_SUPERVISED_PARAMETERS_DOC = _training_doc("1e-2", _LR_WHY) + _MODULE_DOC
-#: ... the regressor's, whose decay defaults to "auto".
-_REGRESSOR_PARAMETERS_DOC = (
+#: The backend parameters of the classifier and the regressor (whose decay
+#: defaults to "auto").
+_SUPERVISED_PARAMETERS_DOC = (
     _training_doc("1e-2", _LR_WHY, weight_decay='"auto"') + _MODULE_DOC
 )
 
@@ -255,6 +256,9 @@ class TorchMLPClassifier(
         **_TORCH_CONSTRAINTS,
     }
 
+    # The classifier's own default (the rest: TorchModuleParameters).
+    weight_decay: float | Literal["auto"] = "auto"
+
 
 @dataclass(repr=False, eq=False, kw_only=True)
 class TorchMLPRegressor(
@@ -278,7 +282,7 @@ class TorchMLPRegressor(
         With ``loss="poisson"`` or ``"gamma"`` each column is only divided
         by its mean (no centring).
 """,
-        backend_parameters=_REGRESSOR_PARAMETERS_DOC,
+        backend_parameters=_SUPERVISED_PARAMETERS_DOC,
         backend_attributes=_BACKEND_ATTRIBUTES_DOC,
         see_also="""\
     RumelhartRegressor : The paper's network in NumPy.

@@ -96,6 +96,7 @@ KEYWORDS = {
         **_MODULE,
         **_SHARED,
         **_SUPERVISED,
+        "weight_decay": "auto",  # a prior worth 2 rows (issue 19)
     },
     "TorchMLPRegressor": {
         **_REGRESSOR,

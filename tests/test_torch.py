@@ -69,6 +69,7 @@ def test_same_trajectory_as_rumelhart_classifier(n_classes):
         optimizer="sgd",
         lr=0.3,
         momentum=0.9,
+        weight_decay=0.0,  # as the NumPy network's
         device="cpu",
         dtype="float64",
         **params,

@@ -280,6 +280,7 @@ def test_recorders_agree_across_backends():
         optimizer="sgd",
         lr=0.5,
         momentum=0.9,
+        weight_decay=0.0,  # as the NumPy network's
         dtype="float64",
         device="cpu",
         batch_size=None,

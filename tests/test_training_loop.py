@@ -22,7 +22,7 @@ import sys
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import make_blobs, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
@@ -590,16 +590,28 @@ def test_auto_weight_decay_falls_with_samples_and_with_few_inputs():
     assert policy.weight_decay(0.01, 4000, policy.NUMPY_AUTO, 2) == 0.01
 
 
-def test_torch_auto_weight_decay_is_one_sample_worth_of_prior():
+def test_torch_auto_weight_decay_is_a_few_samples_worth_of_prior():
     from rumelhart._estimator import policy
 
     assert policy.weight_decay("auto", 400, policy.TORCH_AUTO, 2) == 1 / 400
     assert policy.weight_decay("auto", 4.0, policy.TORCH_AUTO, 2) == 0.1  # cap
     assert policy.weight_decay(0.0, 400, policy.TORCH_AUTO, 2) == 0.0
+    # A classifier's: two samples' worth, times d / 16 below 16 inputs.
+    for task in ("binary", "multiclass", "multilabel"):
+        assert policy.weight_decay(
+            "auto", 400, policy.TORCH_AUTO, 4, task=task
+        ) == pytest.approx(2 / 400 / 4)
+        assert policy.weight_decay(
+            "auto", 400, policy.TORCH_AUTO, 64, task=task
+        ) == pytest.approx(2 / 400)
+    # A loss's own rule comes first (the log link: 5 samples' worth).
+    assert policy.weight_decay(
+        "auto", 400, policy.TORCH_AUTO, 64, "poisson", task="regression"
+    ) == pytest.approx(5 / 400)
 
 
 @pytest.mark.skipif(not HAS_TORCH, reason="torch")
-def test_torch_regressor_decays_by_default_as_one_over_its_rows():
+def test_torch_estimators_decay_by_default_as_a_prior_worth_a_few_rows():
     from rumelhart import TorchMLPClassifier, TorchMLPRegressor
 
     X, y = dataset(RumelhartRegressor, n_samples=120)
@@ -614,8 +626,14 @@ def test_torch_regressor_decays_by_default_as_one_over_its_rows():
     auto = TorchMLPRegressor((8,), loss="gamma", **common).fit(X, y)
     given = TorchMLPRegressor((8,), loss="gamma", weight_decay=5 / len(X), **common)
     np.testing.assert_array_equal(auto.coefs_[0], given.fit(X, y).coefs_[0])
-    # The classifier keeps no decay (sharp boundaries need large weights).
-    assert TorchMLPClassifier().weight_decay == 0.0
+    # The classifier's: 2 samples' worth, times d / 16 on fewer inputs.
+    X, y = dataset(RumelhartClassifier, n_samples=120)
+    auto = TorchMLPClassifier((8,), **common).fit(X, y)
+    prior = 2 / len(X) * X.shape[1] / 16
+    given = TorchMLPClassifier((8,), weight_decay=prior, **common).fit(X, y)
+    none = TorchMLPClassifier((8,), weight_decay=0.0, **common).fit(X, y)
+    np.testing.assert_array_equal(auto.coefs_[0], given.coefs_[0])
+    assert not np.array_equal(auto.coefs_[0], none.coefs_[0])
 
 
 @pytest.mark.parametrize(
@@ -729,6 +747,13 @@ def test_auto_validation_mode_by_backend():
         assert mode(task, "numpy") == policy.AUTO.small_data_validation[task]
         assert mode(task, "torch", n_samples=50) == "off"  # 10 held out: too few
         assert mode(task, "torch", n_samples=10**5) == "holdout"
+    # The torch classifier's tenth below 500 rows (12 to 50 rows) cannot
+    # tell epochs apart: its decayed training loss decides there.
+    for task in ["binary", "multiclass", "multilabel"]:
+        assert mode(task, "torch", n_samples=499) == "off"
+        assert mode(task, "torch", n_samples=500) == "holdout"
+        assert mode(task, "torch", n_samples=499, given=True) == "holdout"
+    assert mode("regression", "torch", n_samples=499) == "holdout"
     assert mode("reconstruction", "torch") == "refit"  # the autoencoder's as before
     # ... from 10 held-out rows on: a paired test guards its start.
     for family in rules:
@@ -744,6 +769,18 @@ def test_auto_validation_mode_by_backend():
         assert mode("regression", family, given=True, loss=loss) == "holdout"
     assert mode("regression", "torch", 3000, loss="squared_error") == "holdout"
     assert mode("regression", "numpy", 3000, loss="quantile") == "holdout"
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="torch")
+def test_torch_classifier_holds_out_a_split_from_500_rows_at_the_defaults():
+    from rumelhart import TorchMLPClassifier
+
+    X, y = make_classification(n_samples=600, random_state=0)
+    clf = TorchMLPClassifier((8,), max_iter=20, device="cpu", random_state=0)
+    small = clone(clf).fit(X[:499], y[:499])
+    assert small.validation_scores_ is None  # all rows trained
+    large = clone(clf).fit(X, y)
+    assert len(large.validation_scores_) == large.n_iter_
 
 
 @pytest.mark.parametrize("loss", ["poisson", "gamma"])

@@ -289,7 +289,12 @@ class FitRun:
         started where the task part says (the autoencoders' PCA path);
         ``plan`` then runs no epoch where the start is kept."""
         engine = self.backend.make_engine(
-            self.params, spec, plan.batch_size, rows.counted_rows, self.dispersion
+            self.params,
+            spec,
+            plan.batch_size,
+            rows.counted_rows,
+            self.dispersion,
+            self.target.task,
         )
         start = self.estimator._start_weights(rows.X, rows.sample_weight, spec, engine)
         if start is not None:
@@ -305,7 +310,7 @@ class FitRun:
         """Whether a new network stays at the start of its own it began at
         (the autoencoders' PCA path): ``early_stopping="auto"`` on data too
         small for a split that could show that leaving it pays
-        (``policy.AutoRules.min_refit_validation_by_task``). Trained to
+        (``policy.AutoRules.min_validation_by_task``). Trained to
         convergence on 21-45 rows, a ``(64, k, 64)`` network ended at up to
         2.2 times PCA's test error (issue 23)."""
         auto = self.settings.early_stopping == "auto"

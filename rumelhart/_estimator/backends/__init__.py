@@ -76,7 +76,12 @@ class Backend(ABC, Generic[P]):
         return getattr(params, self.learning_rate_name)
 
     def weight_decay(
-        self, params: P, spec: NetworkSpec, n_samples: float, dispersion: float
+        self,
+        params: P,
+        spec: NetworkSpec,
+        n_samples: float,
+        dispersion: float,
+        task: str | None = None,
     ) -> float:
         """The engine's decay for the ``weight_decay`` parameter
         (``policy.weight_decay`` under the backend's rules)."""
@@ -87,6 +92,7 @@ class Backend(ABC, Generic[P]):
             spec.layer_sizes[0],
             spec.loss,
             dispersion,
+            task=task,
         )
 
     @abstractmethod
@@ -97,10 +103,12 @@ class Backend(ABC, Generic[P]):
         batch_size: int,
         n_samples: float,
         dispersion: float = 1.0,
+        task: str | None = None,
     ) -> Engine:
         """A new engine for ``spec`` to train on ``n_samples`` rows (as the
-        automatic decays count them: ``Rows.counted_rows``) whose targets
-        vary ``dispersion`` times as much as the loss assumes, after
+        automatic decays count them: ``Rows.counted_rows``) of a ``task``
+        (the targets' kind, by which the automatic decay's rules go) whose
+        targets vary ``dispersion`` times as much as the loss assumes, after
         checking that batches of ``batch_size`` rows fit in memory."""
 
     @abstractmethod

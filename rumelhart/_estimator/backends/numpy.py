@@ -50,13 +50,14 @@ class NumpyBackend(Backend[NumpyParams]):
         batch_size: int,
         n_samples: float,
         dispersion: float = 1.0,
+        task: str | None = None,
     ) -> Engine:
         self.check_memory(spec.layer_sizes, batch_size, np.dtype(spec.dtype).itemsize)
         engine: Engine = NumpyMLP.from_spec(
             spec,
             lr=params.eps,
             momentum=params.alpha,
-            weight_decay=self.weight_decay(params, spec, n_samples, dispersion),
+            weight_decay=self.weight_decay(params, spec, n_samples, dispersion, task),
             init_range=params.init_range,
         )
         return engine
@@ -67,8 +68,9 @@ class NumpyBackend(Backend[NumpyParams]):
         spec: NetworkSpec,
         n_samples: float,
         dispersion: float,
+        task: str | None = None,
     ) -> float:
-        decay = super().weight_decay(params, spec, n_samples, dispersion)
+        decay = super().weight_decay(params, spec, n_samples, dispersion, task)
         if params.weight_decay == "auto":
             # A shrink of d per change is a gradient step on an L2 penalty of
             # d / (2 eps): the same prior at any eps (the rule's d is eps=0.5's).

@@ -79,6 +79,7 @@ class TorchBackend(Backend[TorchParams]):
         batch_size: int,
         n_samples: float,
         dispersion: float = 1.0,
+        task: str | None = None,
     ) -> Engine:
         device = _device(params.device)
         dtype = np.dtype(spec.dtype if params.dtype is None else params.dtype)
@@ -101,7 +102,7 @@ class TorchBackend(Backend[TorchParams]):
             # Plain floats: torch's optimizers fail deep inside on a bool.
             lr=float(params.lr),
             momentum=float(params.momentum),
-            weight_decay=self.weight_decay(params, spec, n_samples, dispersion),
+            weight_decay=self.weight_decay(params, spec, n_samples, dispersion, task),
             lr_schedule=params.lr_schedule,
         )
         return engine
