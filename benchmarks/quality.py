@@ -14,7 +14,7 @@ tabular tasks) is split once into a tuning half and a reporting half
 scikit-learn's MLP at its defaults with ``max_iter=1000``, on real tasks
 ``HistGradientBoosting*`` at its defaults, skorch with ``--skorch``) is
 cross-validated on the same folds: accuracy or R², the mean fit time per
-fold and the epochs run; sets below 2,000 rows three times, each with its
+fold and the epochs run; sets of up to 2,000 rows three times, each with its
 own folds and seeds (``quality_sets.repeats_for``, ``--repeats``). The
 folds are interleaved: each fold fits every contender, in an order rotated
 from fold to fold. Warnings are silenced
@@ -253,7 +253,7 @@ def parse_args(argv=None):
     p.add_argument(
         "--repeats",
         type=int,
-        help="cross-validations per set (default: 3 below 2,000 rows, else 1)",
+        help="cross-validations per set (default: 3 up to 2,000 rows, else 1)",
     )
     p.add_argument("--json", help="write the raw results to this file")
     p.add_argument("--no-tta", action="store_true", help="skip time to accuracy")

@@ -32,13 +32,13 @@ SEED = 0
 HOLDOUT = 0.2
 #: Corpus tasks with fewer rows get 5 folds, the others 3.
 FIVE_FOLDS_BELOW = 1500
-#: Tasks with fewer rows are cross-validated REPEATS times, each with its
-#: own shuffle of the folds and its own seed of every contender: on a few
-#: hundred rows one seed's gap to the MLP moves by a point or more (the
-#: torch classifier on wine: -1.1, +0.5, -1.7 points over seeds 0-2), so
-#: the worst of 40 tasks would be the worst of their noise. Bigger tasks
-#: are cheaper to measure once than to repeat.
-REPEAT_BELOW = 2000
+#: Tasks of up to this many rows are cross-validated REPEATS times, each
+#: with its own shuffle of the folds and its own seed of every contender:
+#: on a few hundred rows one seed's gap to the MLP moves by a point or
+#: more (the torch classifier on wine: -1.1, +0.5, -1.7 points over seeds
+#: 0-2), so the worst of 40 tasks would be the worst of their noise.
+#: Bigger tasks move less and cost more to repeat.
+REPEAT_UP_TO = 2000
 REPEATS = 3
 #: Generated tasks of at most this many rows run under ``--quick``.
 QUICK_ROWS = 2000
@@ -243,7 +243,7 @@ def folds_for(dataset, n_samples):
 
 def repeats_for(n_samples):
     """How many times a task of ``n_samples`` rows is cross-validated."""
-    return REPEATS if n_samples < REPEAT_BELOW else 1
+    return REPEATS if n_samples <= REPEAT_UP_TO else 1
 
 
 def splits(dataset, X, y, max_folds=None, seed=SEED):
