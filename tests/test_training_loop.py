@@ -19,6 +19,7 @@ import random
 import re
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -531,6 +532,27 @@ def test_auto_early_stopping_holds_out_for_numpy_regressors_from_2000_rows(
     assert (est.stop_reason_ == "refit") is refit
 
 
+def test_refit_trains_the_best_epoch_of_the_median_smoothed_scores():
+    from rumelhart._estimator import policy
+
+    # A lone best epoch at the front of a plateau is noise: the median over
+    # 5 epochs ignores it and takes the plateau's (worked by hand: the
+    # medians are 0, 0, 0, 0, 1, 1, ...; the first 1 is epoch 5).
+    scores = [0.0, 0.0, 5.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0]
+    assert policy.refit_epochs(scores) == 5
+    raw = replace(policy.NUMPY_AUTO, refit_median_epochs=1)
+    assert policy.refit_epochs(scores, raw) == 3
+    assert policy.refit_epochs([0.0, 1.0, 2.0, 3.0]) == 4  # too short to smooth
+    # The fit trains that many epochs on all the rows.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = X[:, 0] * X[:, 1] + rng.normal(scale=0.5, size=300)
+    est = RumelhartRegressor((16,), random_state=0).fit(X, y)
+    assert est.stop_reason_ == "refit"
+    assert est.n_iter_ == policy.refit_epochs(est.validation_scores_)
+    assert est.n_iter_ != np.argmax(est.validation_scores_) + 1  # (780, 696)
+
+
 def _epoch_rates(est):
     """The learning rate of each epoch of the (last) training, from its
     first batch's record."""
@@ -715,10 +737,11 @@ def test_auto_tol_stops_the_numpy_classifier_as_1e_3_does():
 
 @pytest.mark.parametrize("cls", TORCH_CLASSIFIERS + TORCH_REGRESSORS)
 def test_torch_auto_stops_on_a_held_out_split_of_small_data(cls):
-    # early_stopping="auto" below holdout_from_samples: one training, on a
-    # held-out split whose score is recorded every epoch (not the training
-    # loss, not "refit"'s second training), and the best epoch restored.
-    X, y = make_classification(n_samples=300, n_features=10, flip_y=0.2, random_state=0)
+    # early_stopping="auto" below holdout_from_samples (from 500 rows on for
+    # the classifier): one training, on a held-out split whose score is
+    # recorded every epoch (not the training loss, not "refit"'s second
+    # training), and the best epoch restored.
+    X, y = make_classification(n_samples=600, n_features=10, flip_y=0.2, random_state=0)
     est = fast(cls, max_iter=1000).fit(X, y)
     assert est.validation_scores_ is not None
     assert len(est.validation_scores_) == est.n_iter_ == len(est.loss_curve_)

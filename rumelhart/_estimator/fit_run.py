@@ -386,7 +386,7 @@ class FitRun:
         if first.state.stop_reason == "interrupted":
             return first
         scores = cast(list[float], first.state.validation_scores)
-        epochs = int(np.argmax(scores)) + 1
+        epochs = policy.refit_epochs(scores, self.backend.rules)
         if validation is not None and not self._beats_start(first, validation, start):
             epochs = 0
         plan, rows = self.plan("refit")
