@@ -262,8 +262,8 @@ STOPPING_PARAMETERS = """\
     tol : float or "auto", default="auto"
         Minimum improvement of the loss (or of the validation score with
         early stopping) that counts as progress. ``"auto"``: 1e-4, and 1e-3
-        on the training loss of ``RumelhartClassifier`` (eq. 9's noise on a
-        plateau of its loss is larger than 1e-4).
+        on a classifier's training loss (its noise from epoch to epoch on a
+        plateau, eq. 9's or Adam's, is larger than 1e-4).
     n_iter_no_change : int, default=10
         Once this many epochs *and* 1,000 weight updates (or 10 times this
         many epochs) have gone by without progress (on small data an epoch

@@ -19,12 +19,13 @@ import random
 import re
 import subprocess
 import sys
+import warnings
 from dataclasses import replace
 
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, clone
-from sklearn.datasets import make_blobs, make_classification
+from sklearn.datasets import make_blobs, make_classification, make_moons
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
 
@@ -711,17 +712,19 @@ def test_overdispersed_counts_strengthen_the_automatic_prior(cls):
     assert not np.allclose(auto.coefs_[0], plain.coefs_[0], rtol=1e-6)
 
 
-def test_auto_tol_is_coarser_on_the_numpy_classifiers_training_loss():
+def test_auto_tol_is_coarser_on_the_classifiers_training_loss():
     from rumelhart._estimator import policy
 
     def tol(task, held_out, rules=policy.NUMPY_AUTO, param="auto"):
         return policy.convergence_tol(param, task, held_out=held_out, rules=rules)
 
-    for task in ["binary", "multiclass", "multilabel"]:
-        assert tol(task, held_out=False) == 1e-3
-        assert tol(task, held_out=True) == 1e-4
-        assert tol(task, held_out=False, rules=policy.TORCH_AUTO) == 1e-4
-    assert tol("regression", held_out=False) == 1e-4
+    for task, rules in itertools.product(
+        ["binary", "multiclass", "multilabel"], [policy.NUMPY_AUTO, policy.TORCH_AUTO]
+    ):
+        assert tol(task, held_out=False, rules=rules) == 1e-3
+        assert tol(task, held_out=True, rules=rules) == 1e-4
+    for rules in [policy.NUMPY_AUTO, policy.TORCH_AUTO]:
+        assert tol("regression", held_out=False, rules=rules) == 1e-4
     assert tol("binary", held_out=False, param=0.0) == 0.0  # yours, as given
 
 
@@ -804,6 +807,20 @@ def test_torch_classifier_holds_out_a_split_from_500_rows_at_the_defaults():
     assert small.validation_scores_ is None  # all rows trained
     large = clone(clf).fit(X, y)
     assert len(large.validation_scores_) == large.n_iter_
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="torch")
+def test_torch_classifier_converges_on_small_noisy_data_at_the_defaults():
+    # Below 500 rows it follows its training loss, whose noise on the
+    # plateau beats a tol of 1e-4 (500 epochs, max_iter); "auto" is 1e-3.
+    from rumelhart import TorchMLPClassifier
+
+    X, y = make_moons(480, noise=0.3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf = TorchMLPClassifier(device="cpu", random_state=0).fit(X, y)
+    assert clf.stop_reason_ == "converged"
+    assert clf.n_iter_ < 250
 
 
 @pytest.mark.parametrize("loss", ["poisson", "gamma"])

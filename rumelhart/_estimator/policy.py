@@ -355,6 +355,15 @@ TORCH_AUTO = replace(
             "reconstruction": 10,
         }
     ),
+    # ... where, as on the NumPy backend, a training loss that moves by more
+    # than 1e-4 from epoch to epoch on its plateau (Adam at 1e-2 on 3
+    # batches an epoch) kept resetting the wait: moons (480 training rows)
+    # ran into max_iter=500 in 8 of 15 folds. At 1e-3: 180 epochs, 93.83 %
+    # against 93.78 %; iris, wine, penguins unchanged, breast cancer 97.66
+    # -> 97.60 % (one row in 15 folds).
+    loss_tol_by_task=MappingProxyType(
+        dict.fromkeys(["binary", "multiclass", "multilabel"], 1e-3)
+    ),
 )
 
 
