@@ -554,6 +554,26 @@ def test_refit_trains_the_best_epoch_of_the_median_smoothed_scores():
     assert est.n_iter_ != np.argmax(est.validation_scores_) + 1  # (780, 696)
 
 
+def test_refit_too_short_to_settle_keeps_the_validated_epoch(monkeypatch):
+    from rumelhart._estimator import policy
+    from rumelhart._estimator.backends.numpy import NumpyBackend
+
+    # 100 rows in batches of 200: one update an epoch.
+    assert policy.refit_is_settled(100, 100, 200)
+    assert not policy.refit_is_settled(99, 100, 200)
+    assert policy.refit_is_settled(34, 500, 200)  # 3 updates an epoch
+    X, y = dataset(RumelhartRegressor, n_samples=300)
+    fit = functools.partial(RumelhartRegressor((8,), random_state=0).fit, X, y)
+    refitted = fit()
+    assert refitted.stop_reason_ == "refit"
+    never = replace(NumpyBackend.rules, min_refit_updates=10**9)
+    monkeypatch.setattr(NumpyBackend, "rules", never)
+    kept = fit()  # the first run, its best epoch restored
+    assert kept.stop_reason_ != "refit"
+    assert kept.best_validation_score_ == max(kept.validation_scores_)
+    assert kept.n_iter_ == len(kept.validation_scores_)
+
+
 def _epoch_rates(est):
     """The learning rate of each epoch of the (last) training, from its
     first batch's record."""

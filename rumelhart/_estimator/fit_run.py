@@ -389,6 +389,10 @@ class FitRun:
         epochs = policy.refit_epochs(scores, self.backend.rules)
         if validation is not None and not self._beats_start(first, validation, start):
             epochs = 0
+        elif not policy.refit_is_settled(
+            epochs, rows.n, plan.batch_size, self.backend.rules
+        ):
+            return first  # its best epoch, restored, is the one validated
         plan, rows = self.plan("refit")
         plan.max_epochs = epochs
         engine = self.make_engine(spec, plan, rows)
