@@ -389,9 +389,7 @@ class FitRun:
         epochs = policy.refit_epochs(scores, self.backend.rules)
         if validation is not None and not self._beats_start(first, validation, start):
             epochs = 0
-        elif not policy.refit_is_settled(
-            epochs, rows.n, plan.batch_size, self.backend.rules
-        ):
+        elif not self._settles(epochs, rows, plan):
             return first  # its best epoch, restored, is the one validated
         plan, rows = self.plan("refit")
         plan.max_epochs = epochs
@@ -403,6 +401,15 @@ class FitRun:
         state.validation_losses = first.state.validation_losses
         state.best_validation_score = first.state.best_validation_score
         return second
+
+    def _settles(self, epochs: int, rows: Rows, plan: TrainingPlan) -> bool:
+        """Whether a refit of ``epochs`` epochs can be trusted to end near
+        the validated one (``policy.refit_is_settled``). With callbacks of
+        the caller's it always refits: they see the second run only."""
+        if self.settings.callbacks:
+            return True
+        rules = self.backend.rules
+        return policy.refit_is_settled(epochs, rows.n, plan.batch_size, rules)
 
     def _beats_start(self, first: Trained, validation: Validation, start: Any) -> bool:
         """Whether the first run's best weights (restored) beat the start on
