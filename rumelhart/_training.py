@@ -311,17 +311,23 @@ def _n_rows(data: Any) -> int:
     return int(data[0].shape[0])
 
 
+def steps_per_epoch(n_rows: int, batch_size: int) -> int:
+    """Weight updates in one epoch of ``n_rows`` rows in batches of
+    ``batch_size`` (the last batch may be smaller)."""
+    return -(-n_rows // batch_size)
+
+
 def _run_epochs(job: TrainingJob, hooks: "Hooks", context: TrainingContext) -> str:
     """The epochs; returns why they stopped."""
     state, n_rows = job.state, _n_rows(job.data)
     on_batch = hooks.batch_hook(context)
-    steps_per_epoch = -(-n_rows // job.plan.batch_size)
+    steps = steps_per_epoch(n_rows, job.plan.batch_size)
     try:
         for _ in range(job.plan.max_epochs):
             context.epoch = state.epoch + 1
             hooks.epoch_begin(context)
             logs = _train_epoch(job, on_batch, context)
-            state.n_steps += steps_per_epoch
+            state.n_steps += steps
             state.n_samples_seen += n_rows
             context.step = state.n_steps
             state.record(logs)

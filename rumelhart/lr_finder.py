@@ -20,6 +20,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import _num_samples
 
 from ._docstrings import AXES, with_parameters
+from ._training import steps_per_epoch
 from .callbacks import Callback, StopTraining
 from .exceptions import DivergenceError
 
@@ -228,12 +229,12 @@ def find_learning_rate(
     sink = _Sink()
     model = clone(estimator)
     n_samples = _num_samples(X)  # lists, arrays, DataFrames, sparse matrices
-    steps_per_epoch = -(-n_samples // model._batch_size(n_samples))
+    per_epoch = steps_per_epoch(n_samples, model._batch_size(n_samples))
     if "lr_schedule" in model.get_params():
         model.set_params(lr_schedule="constant")  # the sweep is the schedule
     model.set_params(
         callbacks=[_LRSweep(lrs, smoothing, diverge_factor, sink)],
-        max_iter=-(-num_steps // steps_per_epoch),
+        max_iter=-(-num_steps // per_epoch),
         n_iter_no_change=num_steps + 1,
         early_stopping=False,
         warm_start=False,

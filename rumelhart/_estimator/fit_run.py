@@ -404,8 +404,10 @@ class FitRun:
 
     def _settles(self, epochs: int, rows: Rows, plan: TrainingPlan) -> bool:
         """Whether a refit of ``epochs`` epochs can be trusted to end near
-        the validated one (``policy.refit_is_settled``). With callbacks of
-        the caller's it always refits: they see the second run only."""
+        the validated one: the first run, on ``rows`` in ``plan``'s
+        batches, took enough updates to reach it
+        (``policy.refit_is_settled``). With callbacks of the caller's it
+        always refits: they see the second run only."""
         if self.settings.callbacks:
             return True
         rules = self.backend.rules

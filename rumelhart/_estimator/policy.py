@@ -13,7 +13,7 @@ from typing import Literal
 
 import numpy as np
 
-from .._training import Printer, TrainingPlan
+from .._training import Printer, TrainingPlan, steps_per_epoch
 from ..callbacks import Callback, EarlyStopping, ParamScheduler
 from ..schedules import LinearDecay
 
@@ -491,10 +491,11 @@ def refit_epochs(scores: Sequence[float], rules: AutoRules = AUTO) -> int:
 def refit_is_settled(
     epochs: int, n_rows: int, batch_size: int, rules: AutoRules = AUTO
 ) -> bool:
-    """Whether a refit of ``epochs`` epochs on ``n_rows`` rows in batches of
-    ``batch_size`` takes at least ``rules.min_refit_updates`` updates."""
-    per_epoch = -(-n_rows // max(batch_size, 1))
-    return epochs * per_epoch >= rules.min_refit_updates
+    """Whether ``epochs`` epochs on ``n_rows`` rows in batches of
+    ``batch_size`` (the first run's, up to the epoch it chose) take at least
+    ``rules.min_refit_updates`` updates."""
+    steps = steps_per_epoch(n_rows, batch_size)
+    return epochs * steps >= rules.min_refit_updates
 
 
 def default_callbacks(
