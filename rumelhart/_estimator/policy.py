@@ -17,6 +17,9 @@ from .._training import Printer, TrainingPlan, steps_per_epoch
 from ..callbacks import Callback, EarlyStopping, ParamScheduler
 from ..schedules import LinearDecay
 
+#: The tasks of class labels (``TargetSpec.task``), which share their rules.
+CLASSIFICATION = ("binary", "multiclass", "multilabel")
+
 #: How a fit uses a validation split: none, early stopping on a held-out
 #: split, or "refit" (choose the number of epochs on a held-out split, then
 #: train that many epochs on all the data).
@@ -268,9 +271,7 @@ NUMPY_AUTO = replace(
     # classification tasks below 10,000 rows of the tuning half: fit time
     # 58.0 -> 44.9 s (digits 5.85 -> 1.54 s), mean gap to scikit-learn's MLP
     # +1.49 -> +1.55 points, the worst unchanged.
-    loss_tol_by_task=MappingProxyType(
-        {"binary": 1e-3, "multiclass": 1e-3, "multilabel": 1e-3}
-    ),
+    loss_tol_by_task=MappingProxyType(dict.fromkeys(CLASSIFICATION, 1e-3)),
     # RumelhartRegressor's weight_decay="auto": the classifiers' prior for
     # the log-link losses, which (above) train on all rows to the
     # convergence test, as the classifiers do; none for the losses whose
@@ -347,9 +348,7 @@ TORCH_AUTO = replace(
     # +0.35, -0.10). One sample's worth: mean +1.18; five: +1.27, the
     # checkerboard -4.7, moons -1.3. Without the d / 16 factor the
     # checkerboard fell from 0.87 to 0.77 (at 1 / n).
-    decay_by_task=MappingProxyType(
-        dict.fromkeys(["binary", "multiclass", "multilabel"], (2.0, 16))
-    ),
+    decay_by_task=MappingProxyType(dict.fromkeys(CLASSIFICATION, (2.0, 16))),
     # With that prior, the classifier's training loss settles, and below
     # 500 rows (100 rows in a fifth) it trains on all of them to the
     # convergence test: a tenth held out is 12 to 50 rows, too few to tell
@@ -363,7 +362,7 @@ TORCH_AUTO = replace(
     # input pairs (880) -1.24 and -0.24.
     min_validation_by_task=MappingProxyType(
         {
-            **dict.fromkeys(["binary", "multiclass", "multilabel"], 100),
+            **dict.fromkeys(CLASSIFICATION, 100),
             "reconstruction": 10,
         }
     ),
@@ -373,9 +372,7 @@ TORCH_AUTO = replace(
     # ran into max_iter=500 in 8 of 15 folds. At 1e-3: 180 epochs, 93.83 %
     # against 93.78 %; iris, wine, penguins unchanged, breast cancer 97.66
     # -> 97.60 % (one row in 15 folds).
-    loss_tol_by_task=MappingProxyType(
-        dict.fromkeys(["binary", "multiclass", "multilabel"], 1e-3)
-    ),
+    loss_tol_by_task=MappingProxyType(dict.fromkeys(CLASSIFICATION, 1e-3)),
 )
 
 
