@@ -34,6 +34,7 @@ PAPER_SETTINGS: dict[str, Any] = {
     "shuffle": False,  # a full sweep: the order changes nothing
     "init_range": 0.3,  # "small random weights", uniform in ±0.3
     "weight_decay": 0.0,  # only the family-trees experiment used decay
+    "decay_intercepts": True,  # a bias is a weight from a unit always on
     "early_stopping": False,  # every case is trained on
     "tol": 0.0,  # no convergence test: the sweeps are counted
 }
@@ -47,8 +48,9 @@ def paper_recipe(
     Summed squared error (of logistic output units, for a classifier), one
     change of the weights per sweep through all the cases (eq. 9 with the
     learning rate ``eps`` and the momentum ``alpha``), initial weights
-    uniform in ±0.3, and exactly ``sweeps`` sweeps: no validation split and
-    no convergence test. Parameters outside the recipe (the network's
+    uniform in ±0.3, weight decay (where a recipe sets one) of the biases
+    too, and exactly ``sweeps`` sweeps: no validation split and no
+    convergence test. Parameters outside the recipe (the network's
     shape, ``random_state``, ``input_groups``, ``dead_zone``, callbacks...)
     are left as they are.
 

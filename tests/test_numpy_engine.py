@@ -13,7 +13,7 @@ import pytest
 from scipy.special import erf
 
 from rumelhart._engines.numpy import NumpyMLP
-from rumelhart._engines.numpy.optimizer import Momentum
+from rumelhart._engines.numpy.optimizer import FlatArrays, Momentum
 from rumelhart._math.losses import check_output
 
 # (loss, output activation, output units): every combination the estimators
@@ -61,6 +61,7 @@ def _engine(
     lr=0.1,
     momentum=0.9,
     weight_decay=0.0,
+    decay_intercepts=True,
     init_range=1.0,
     hidden_activation="logistic",
     dtype=np.float64,
@@ -74,6 +75,7 @@ def _engine(
         seed=seed,
         hidden_activation=hidden_activation,
         weight_decay=weight_decay,
+        decay_intercepts=decay_intercepts,
         reduction=reduction,
         init_range=init_range,
         dtype=dtype,
@@ -341,9 +343,13 @@ def test_log_loss_with_non_canonical_output_is_refused():
 
 
 # -- the update rule, eq. 9 -------------------------------------------------
-@pytest.mark.parametrize("weight_decay", [0.0, 0.01])
+@pytest.mark.parametrize(
+    ("weight_decay", "decay_intercepts"),
+    [(0.0, True), (0.01, True), (0.01, False)],
+    ids=["no-decay", "decay-all", "decay-coefs"],
+)
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
-def test_train_batch_follows_eq_9_by_hand(weight_decay, weighted):
+def test_train_batch_follows_eq_9_by_hand(weight_decay, decay_intercepts, weighted):
     lr, momentum = 0.3, 0.8
     X, Y, sw = _data("logistic", 1, seed=4)
     sw = sw if weighted else None
@@ -356,9 +362,14 @@ def test_train_batch_follows_eq_9_by_hand(weight_decay, weighted):
         lr=lr,
         momentum=momentum,
         weight_decay=weight_decay,
+        decay_intercepts=decay_intercepts,
     )
     probe = engine.copy()
     initial = [p.copy() for p in _params(engine)]
+    # The coefficients come first; the biases shrink only with the paper's rule.
+    shrinks = [
+        1 - weight_decay if p.ndim == 2 or decay_intercepts else 1.0 for p in initial
+    ]
     weights = [p.copy() for p in initial]
     changes = [np.zeros_like(p) for p in weights]
 
@@ -370,7 +381,7 @@ def test_train_batch_follows_eq_9_by_hand(weight_decay, weighted):
             probe.coefs, probe.intercepts, X, Y, sw, "squared_error", "logistic", "sum"
         )
         changes = [-lr * g + momentum * dw for g, dw in zip(grads, changes)]
-        weights = [(w + dw) * (1 - weight_decay) for w, dw in zip(weights, changes)]
+        weights = [(w + dw) * k for w, dw, k in zip(weights, changes, shrinks)]
 
         batch_loss = engine.train_batch(X, Y, sw)
 
@@ -391,6 +402,28 @@ def test_momentum_with_weight_decay_shrinks_after_the_change():
     # Δw = -0.5 * g; w = (w + Δw) * 0.9; the velocity is Δw, not shrunk.
     np.testing.assert_allclose(param, [(1.0 - 0.1) * 0.9, (-2.0 - 0.2) * 0.9])
     np.testing.assert_allclose(opt.velocities[0], [-0.1, -0.2])
+
+
+@pytest.mark.parametrize("flat", [False, True], ids=["arrays", "flat"])
+def test_momentum_shrinks_only_the_leading_decayed_arrays(flat):
+    arrays = [np.array([[1.0, -2.0]]), np.array([4.0]), np.array([-8.0])]
+    params = FlatArrays.copy_of(arrays) if flat else arrays
+    opt = Momentum(params, lr=0.5, momentum=0.9, weight_decay=0.1, decayed=1)
+    opt.step(FlatArrays.copy_of([np.zeros_like(a) for a in arrays]))
+    np.testing.assert_allclose(params[0], [[0.9, -1.8]])
+    np.testing.assert_allclose(params[1], [4.0])
+    np.testing.assert_allclose(params[2], [-8.0])
+
+
+def test_momentum_pickled_before_decayed_existed_decays_every_array():
+    params = FlatArrays.copy_of([np.array([1.0]), np.array([2.0])])
+    opt = Momentum(params, lr=0.5, momentum=0.9, weight_decay=0.5)
+    state = opt.__getstate__()
+    del state["decayed"]
+    restored = Momentum.__new__(Momentum)
+    restored.__setstate__(state)
+    restored.step(FlatArrays.copy_of([np.zeros(1), np.zeros(1)]))
+    np.testing.assert_allclose(restored.params.flat, [0.5, 1.0])
 
 
 def test_momentum_reset_forgets_the_previous_change():

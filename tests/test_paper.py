@@ -315,6 +315,7 @@ def _family_trees_by_hand(recipe, seed, sweeps):
         eps=eps,
         alpha=0.5,
         weight_decay=decay,
+        decay_intercepts=True,  # the paper's biases are weights too
         dead_zone=dead_zone,
         max_iter=sweeps,
         tol=0.0,

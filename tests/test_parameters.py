@@ -42,6 +42,7 @@ _NUMPY = {
     "eps": 0.05,
     "alpha": 0.9,
     "weight_decay": 0.0,
+    "decay_intercepts": False,  # the paper's True (issue 19)
     "init_range": "auto",
     "reduction": "mean",
     "max_iter": 1000,
@@ -112,9 +113,9 @@ KEYWORDS = {
 LAYERS = {name: (8,) if "Autoencoder" in name else (100,) for name in KEYWORDS}
 #: Parameter counts of the hand-written signatures, as a cross-check.
 COUNTS = {
-    "RumelhartClassifier": 24,
-    "RumelhartRegressor": 26,
-    "RumelhartAutoencoder": 23,
+    "RumelhartClassifier": 25,
+    "RumelhartRegressor": 27,
+    "RumelhartAutoencoder": 24,
     "TorchMLPClassifier": 28,
     "TorchMLPRegressor": 30,
     "TorchAutoencoder": 25,

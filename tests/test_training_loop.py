@@ -624,14 +624,37 @@ def test_auto_weight_decay_falls_with_samples_and_with_few_inputs():
     def decay(n_samples, n_features):
         return policy.weight_decay("auto", n_samples, policy.NUMPY_AUTO, n_features)
 
-    # 5 / n per change, at most 0.3 %, times d / 16 on fewer than 16 inputs.
+    # 5 / n per change, at most 0.6 %, times d / 16 on fewer than 16 inputs.
     assert decay(100_000, 64) == pytest.approx(5e-5)
     assert decay(100_000, 16) == pytest.approx(5e-5)
     assert decay(100_000, 4) == pytest.approx(5e-5 / 4)
-    assert decay(1000, 64) == pytest.approx(3e-3)  # the cap
-    assert decay(2000, 64) == pytest.approx(2.5e-3)
+    assert decay(500, 64) == pytest.approx(6e-3)  # the cap
+    assert decay(1000, 64) == pytest.approx(5e-3)
     assert decay(4000, 2) == pytest.approx(5 / 4000 / 8)
     assert policy.weight_decay(0.01, 4000, policy.NUMPY_AUTO, 2) == 0.01
+
+
+@pytest.mark.parametrize("decay_intercepts", [False, True])
+def test_weight_decay_spares_the_biases_unless_asked(decay_intercepts):
+    """Four full-batch changes at a step too small to move a weight: only
+    the decay acts, shrinking what it decays by 0.9 ** 4 (the biases too
+    only with the paper's ``decay_intercepts=True``)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 3))
+    y = (X[:, 0] > 0).astype(int)
+    kw = dict(hidden_layer_sizes=(5,), eps=1e-12, batch_size=None, max_iter=4)
+    kw.update(tol=0.0, early_stopping=False, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        plain = RumelhartClassifier(weight_decay=0.0, **kw).fit(X, y)
+        decayed = RumelhartClassifier(
+            weight_decay=0.1, decay_intercepts=decay_intercepts, **kw
+        ).fit(X, y)
+    for got, start in zip(decayed.coefs_, plain.coefs_):
+        np.testing.assert_allclose(got, start * 0.9**4, rtol=1e-9)
+    kept = 0.9**4 if decay_intercepts else 1.0
+    for got, start in zip(decayed.intercepts_, plain.intercepts_):
+        np.testing.assert_allclose(got, start * kept, rtol=1e-9)
 
 
 def test_torch_auto_weight_decay_is_a_few_samples_worth_of_prior():

@@ -114,6 +114,7 @@ class _NumpyUpdate:
     eps: float = 0.05
     alpha: float = 0.9
     weight_decay: float | Literal["auto"] = 0.0
+    decay_intercepts: bool = False
     init_range: float | Literal["auto"] = "auto"
     reduction: Literal["mean", "sum"] = "mean"
 

@@ -72,6 +72,9 @@ class NumpyMLP(EngineBase):
         Activation of the hidden layers.
     weight_decay : float, default=0.0
         Fraction by which every weight shrinks after each change.
+    decay_intercepts : bool, default=True
+        Whether the biases shrink too (the paper's: they are weights from a
+        unit that is always on); False: the connection weights only.
     reduction : {"mean", "sum"}, default="mean"
         Whether a batch's error is the weighted mean or the sum of its
         samples' errors (the paper sums over a sweep).
@@ -100,6 +103,7 @@ class NumpyMLP(EngineBase):
         seed: int,
         hidden_activation: str = "logistic",
         weight_decay: float = 0.0,
+        decay_intercepts: bool = True,
         reduction: str = "mean",
         init_range: float | str = 0.3,
         dtype: DTypeLike = np.float64,
@@ -134,7 +138,8 @@ class NumpyMLP(EngineBase):
         if input_mask is not None:
             self.input_mask = np.asarray(input_mask, dtype=self.dtype)
             self.coefs[0] *= self.input_mask
-        self.optimizer = Momentum(params, lr, momentum, weight_decay)
+        decayed = None if decay_intercepts else n_layers
+        self.optimizer = Momentum(params, lr, momentum, weight_decay, decayed)
         self._initial = {"lr": lr, "momentum": momentum}
         self._buffers = self._new_buffers()
 
@@ -146,11 +151,12 @@ class NumpyMLP(EngineBase):
         lr: float,
         momentum: float,
         weight_decay: float = 0.0,
+        decay_intercepts: bool = True,
         init_range: float | str = 0.3,
     ) -> "NumpyMLP":
         """The engine of a :class:`~rumelhart._engines.protocol.NetworkSpec`,
-        with eq. 9's ε (``lr``) and α (``momentum``), weight decay and
-        initial range."""
+        with eq. 9's ε (``lr``) and α (``momentum``), weight decay (of the
+        biases too unless ``decay_intercepts=False``) and initial range."""
         return cls(
             spec.layer_sizes,
             output_activation=spec.output_activation,
@@ -160,6 +166,7 @@ class NumpyMLP(EngineBase):
             seed=spec.seed,
             hidden_activation=spec.hidden_activation,
             weight_decay=weight_decay,
+            decay_intercepts=decay_intercepts,
             reduction=spec.reduction,
             init_range=init_range,
             dtype=spec.dtype,

@@ -78,8 +78,10 @@ class Momentum:
     is the previous *change* of the weights (not the previous gradient), so
     the step is identical to ``torch.optim.SGD(lr=ε, momentum=α)``.
     With ``weight_decay`` every weight then shrinks by that fraction, as in
-    the paper's family-trees experiment. ``lr`` and ``momentum`` are read at
-    every step, so they can be changed between steps.
+    the paper's family-trees experiment, or only the first ``decayed``
+    arrays of ``params`` (a network's coefficients, ahead of its biases).
+    ``lr`` and ``momentum`` are read at every step, so they can be changed
+    between steps.
 
     Parameters
     ----------
@@ -92,6 +94,8 @@ class Momentum:
         The momentum α.
     weight_decay : float, default=0.0
         Fraction by which every weight shrinks after each change.
+    decayed : int or None, default=None
+        How many of the leading arrays of ``params`` shrink (None: all).
     """
 
     def __init__(
@@ -100,11 +104,13 @@ class Momentum:
         lr: float,
         momentum: float,
         weight_decay: float = 0.0,
+        decayed: int | None = None,
     ) -> None:
         self.params = params
         self.lr = lr
         self.momentum = momentum
         self.weight_decay = weight_decay
+        self.decayed = decayed
         self.velocities: list[FloatArray]
         if isinstance(params, FlatArrays):
             self.velocities = FlatArrays.zeros_like(params)
@@ -146,8 +152,19 @@ class Momentum:
                 grad *= self.lr
                 velocity -= grad
             param += velocity
-            if shrink != 1.0:
+        if shrink != 1.0:
+            for param in self._decaying():
                 param *= shrink
+
+    def _decaying(self) -> Sequence[FloatArray]:
+        """The parts of the weights that weight decay shrinks."""
+        params, decayed = self.params, self.decayed
+        if decayed is None:
+            return (params.flat,) if isinstance(params, FlatArrays) else params
+        if isinstance(params, FlatArrays):
+            size = sum(array.size for array in params[:decayed])
+            return (params.flat[:size],)
+        return params[:decayed]
 
     def __getstate__(self) -> dict[str, Any]:
         # Plain lists of arrays, so that persistence formats that rebuild
@@ -161,6 +178,7 @@ class Momentum:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         state = dict(state)
+        state.setdefault("decayed", None)  # pickled before it existed
         if state.pop("flat", False):
             state["params"] = FlatArrays.copy_of(state["params"])
             state["velocities"] = FlatArrays.copy_of(state["velocities"])

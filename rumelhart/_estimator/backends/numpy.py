@@ -23,6 +23,7 @@ class NumpyParams:
     eps: float
     alpha: float
     weight_decay: float | str
+    decay_intercepts: bool
     init_range: float | str
     reduction: str
 
@@ -58,6 +59,7 @@ class NumpyBackend(Backend[NumpyParams]):
             lr=params.eps,
             momentum=params.alpha,
             weight_decay=self.weight_decay(params, spec, n_samples, dispersion, task),
+            decay_intercepts=params.decay_intercepts,
             init_range=params.init_range,
         )
         return engine
