@@ -61,7 +61,9 @@ _TRAINING_DOC = (
         on every weight worth one sample's error, whose pull fades as the
         data grow. A classifier's is worth 2 samples, times
         ``n_features / 16`` on fewer than 16 inputs (a sharp boundary on
-        few inputs needs large first-layer weights). With ``loss="poisson"``
+        few inputs needs large first-layer weights), and none with logistic
+        units, whose small slope leaves the L2 term to outweigh the
+        gradients. With ``loss="poisson"``
         or ``"gamma"``, trained on all rows to convergence below 10,000
         rows, 5 / n_samples (5 samples' worth, as the NumPy estimators);
         with ``"poisson"`` also multiplied by the trained targets'
