@@ -61,14 +61,14 @@ _TRAINING_DOC = (
         on every weight worth one sample's error, whose pull fades as the
         data grow. A classifier's is worth 2 samples, times
         ``n_features / 16`` on fewer than 16 inputs (a sharp boundary on
-        few inputs needs large first-layer weights), and none with logistic
-        units, whose small slope leaves the L2 term to outweigh the
-        gradients. With ``loss="poisson"``
+        few inputs needs large first-layer weights). With ``loss="poisson"``
         or ``"gamma"``, trained on all rows to convergence below 10,000
         rows, 5 / n_samples (5 samples' worth, as the NumPy estimators);
         with ``"poisson"`` also multiplied by the trained targets'
         dispersion (Pearson's statistic of a Poisson GLM, 1 to 30): an
         overdispersed count is worth less than the deviance credits it.
+        None with logistic hidden units, whose small slope (at most 1/4)
+        leaves the L2 term to outweigh the gradients.
     lr_schedule : {"constant", "onecycle", "cosine"}, default="constant"
         Learning-rate schedule over the batches of one ``fit`` (of one
         ``partial_fit`` call: to anneal across calls, use a

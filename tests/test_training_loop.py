@@ -675,7 +675,7 @@ def test_torch_auto_weight_decay_is_a_few_samples_worth_of_prior():
     assert policy.weight_decay(
         "auto", 400, policy.TORCH_AUTO, 64, "poisson", task="regression"
     ) == pytest.approx(5 / 400)
-    # None for a classifier of logistic units; the regressor keeps its own.
+    # None for networks of logistic units, the classifier's or the regressor's.
     rules = policy.TORCH_AUTO
     assert policy.weight_decay(
         "auto", 400, rules, 4, task="binary", activation="logistic"
@@ -685,6 +685,9 @@ def test_torch_auto_weight_decay_is_a_few_samples_worth_of_prior():
     ) == pytest.approx(2 / 400 / 4)
     assert policy.weight_decay(
         "auto", 400, rules, 2, task="regression", activation="logistic"
+    ) == pytest.approx(0.0)
+    assert policy.weight_decay(
+        "auto", 400, rules, 2, task="regression", activation="tanh"
     ) == pytest.approx(1 / 400)
 
 
@@ -699,6 +702,9 @@ def test_torch_estimators_decay_by_default_as_a_prior_worth_a_few_rows():
     none = TorchMLPRegressor((8,), weight_decay=0.0, **common).fit(X, y)
     np.testing.assert_array_equal(auto.coefs_[0], given.coefs_[0])
     assert not np.array_equal(auto.coefs_[0], none.coefs_[0])
+    auto = TorchMLPRegressor((8,), activation="logistic", **common).fit(X, y)
+    none = TorchMLPRegressor((8,), activation="logistic", weight_decay=0.0, **common)
+    np.testing.assert_array_equal(auto.coefs_[0], none.fit(X, y).coefs_[0])
     # The log link, trained on all rows to convergence: 5 samples' prior.
     y = np.exp(y / np.abs(y).max())
     auto = TorchMLPRegressor((8,), loss="gamma", **common).fit(X, y)

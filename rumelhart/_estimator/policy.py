@@ -206,7 +206,7 @@ class AutoRules:
     decay_by_task: Mapping[str, tuple[float, int | None]] = field(
         default_factory=lambda: MappingProxyType({})
     )
-    #: ... but none for these hidden units (``decay_by_task``'s tasks only).
+    #: ``weight_decay="auto"`` is 0 for networks of these hidden units.
     undecayed_activations: frozenset[str] = frozenset()
 
     #: An autoencoder started on the PCA path (``init="pca"``, NumPy
@@ -362,7 +362,11 @@ TORCH_AUTO = replace(
     # seed 0): Adam's L2 term is added to gradients that a logistic unit's
     # slope (at most 1/4) keeps small, most of all at the start, where
     # such a task has no first-order signal, so the prior holds the network
-    # at zero. tanh (slope 1) kept within a point either way.
+    # at zero. tanh (slope 1) kept within a point either way. The
+    # regressor's 1 / n_samples did the same to logistic units (3 folds,
+    # seed 0, auto against 0.0): a 6-D sum of sines R² 0.32 against 0.88,
+    # Boston 0.73 against 0.85, diabetes 0.49 against 0.47, Friedman 1 and
+    # 2 within 0.002. So neither estimator decays logistic units by default.
     undecayed_activations=frozenset({"logistic"}),
     # With that prior, the classifier's training loss settles, and below
     # 500 rows (100 rows in a fifth) it trains on all of them to the
@@ -479,7 +483,7 @@ def weight_decay(
     assumes. ``activation``: the hidden units' (see
     ``AutoRules.undecayed_activations``)."""
     if isinstance(param, str):  # "auto"
-        if task in rules.decay_by_task and activation in rules.undecayed_activations:
+        if activation in rules.undecayed_activations:
             return 0.0
         samples, full = rules.decay_by_task.get(
             task or "", (rules.decay_samples, rules.decay_full_from_features)
