@@ -19,7 +19,6 @@ from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Generic, TypeVar
 
 from ..._engines.protocol import Engine, NetworkSpec
-from ..._math.activations import ALIASES
 from ..._math.losses import check_output, reduced_loss
 from ..._resources import check_fit_memory
 from ..._torch_data import is_torch_data
@@ -94,7 +93,7 @@ class Backend(ABC, Generic[P]):
             spec.loss,
             dispersion,
             task=task,
-            activation=ALIASES.get(spec.hidden_activation, spec.hidden_activation),
+            activation=spec.hidden_activation,
         )
 
     @abstractmethod

@@ -23,6 +23,7 @@ from ..._engines.torch import (
     resolve_device,
     torch,
 )
+from ..._math.activations import ALIASES
 from ..._torch_data import dataset_to_arrays, is_torch_data
 from .. import policy
 from . import Backend, BackendSpec, Engine, NetworkSpec
@@ -55,7 +56,9 @@ class TorchBackend(Backend[TorchParams]):
     rules = policy.TORCH_AUTO
 
     def spec(self, params: TorchParams) -> BackendSpec:
-        return BackendSpec(hidden_activation=params.activation)
+        # The canonical name, as the NumPy backend's ("sigmoid" is "logistic").
+        activation = ALIASES.get(params.activation, params.activation)
+        return BackendSpec(hidden_activation=activation)
 
     def resolve(self, params: TorchParams, *, incremental: bool) -> TorchParams:
         lr = policy.torch_lr(params.lr, incremental=incremental, rules=self.rules)
